@@ -47,7 +47,7 @@ function main() {
     }
     await Promise.allSettled([
       withTimeout(db.end(), 3000, 'closing the MySQL pool'),
-      withTimeout(redis.quit(), 3000, 'closing the Redis connection'),
+      redis.status === 'ready' ? withTimeout(redis.quit(), 3000, 'closing the Redis connection') : null,
     ]);
     redis.disconnect();
     logLine({ msg: 'stopped', forced });

@@ -1,0 +1,96 @@
+'use strict';
+
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const request = require('supertest');
+const { connectStores, requireStores, closeStores, startApp, startBlackHole } = require('./helpers');
+const { CHECK_TIMEOUT_MS } = require('../lib/health');
+
+describe('GET /healthcheck', { timeout: 30000 }, () => {
+  let stores;
+  let app;
+  let blackHole;
+
+  before(async () => {
+    stores = await connectStores();
+    await requireStores(stores);
+    app = await startApp({ ...stores, version: 'health-test' });
+    blackHole = await startBlackHole();
+  });
+
+  after(async () => {
+    if (app) await app.close();
+    if (stores) await closeStores(stores);
+    if (blackHole) await blackHole.close();
+  });
+
+  it('answers 200 when MySQL and Redis both answer', async () => {
+    const res = await request(app.baseUrl).get('/healthcheck').expect(200);
+    assert.equal(res.body.status, 'ok');
+    assert.equal(res.body.checks.mysql.status, 'up');
+    assert.equal(res.body.checks.redis.status, 'up');
+  });
+
+  // Each broken dependency is a server that accepts the connection and never answers,
+  // the worst case for a health check: it must time out, not hang.
+  for (const broken of ['redis', 'mysql']) {
+    it(`answers 503 naming ${broken} within the timeout when ${broken} hangs`, async () => {
+      const overrides = { [broken]: { host: '127.0.0.1', port: blackHole.port } };
+      const brokenStores = await connectStores(overrides);
+      const brokenApp = await startApp({ ...brokenStores });
+      try {
+        const started = Date.now();
+        const res = await request(brokenApp.baseUrl).get('/healthcheck').timeout(CHECK_TIMEOUT_MS + 3000).expect(503);
+        const elapsed = Date.now() - started;
+        assert.deepEqual(res.body.failed, [broken]);
+        assert.equal(res.body.checks[broken].status, 'down');
+        assert.match(res.body.checks[broken].error, /\S/);
+        assert.ok(elapsed < CHECK_TIMEOUT_MS + 1500, `took ${elapsed} ms`);
+      } finally {
+        await brokenApp.close();
+        await closeStores(brokenStores);
+      }
+    });
+  }
+
+  it('answers 503 naming both when neither is reachable', async () => {
+    const brokenStores = await connectStores({
+      mysql: { host: '127.0.0.1', port: blackHole.port },
+      redis: { host: '127.0.0.1', port: blackHole.port },
+    });
+    const brokenApp = await startApp({ ...brokenStores });
+    try {
+      const res = await request(brokenApp.baseUrl).get('/healthcheck').timeout(CHECK_TIMEOUT_MS + 3000).expect(503);
+      assert.deepEqual([...res.body.failed].sort(), ['mysql', 'redis']);
+    } finally {
+      await brokenApp.close();
+      await closeStores(brokenStores);
+    }
+  });
+
+  it('answers 503 while the server drains for shutdown', async () => {
+    app.state.draining = true;
+    try {
+      const res = await request(app.baseUrl).get('/healthcheck').expect(503);
+      assert.equal(res.body.status, 'draining');
+      assert.equal(res.headers.connection, 'close');
+    } finally {
+      app.state.draining = false;
+    }
+  });
+});
+
+describe('GET /version', () => {
+  it('reports the version the app was started with', async () => {
+    const { createApp } = require('../lib/app');
+    // /version touches neither store, so none is needed here.
+    const app = createApp({ db: null, redis: null, version: 'v-123abc', log: () => {} });
+    await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await request(app.server).get('/version').expect(200).expect('Content-Type', /json/);
+      assert.deepEqual(res.body, { version: 'v-123abc' });
+    } finally {
+      await new Promise((resolve) => app.server.close(resolve));
+    }
+  });
+});

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Pipeline.Cli;
+
+namespace Pipeline.Docker;
+
+/// <summary>
+/// Follows a build's message stream: prints each output line as it comes, remembers the step being run, and picks
+/// the image ID from the aux message (or, from older engines, the "Successfully built" line).
+/// </summary>
+internal sealed partial class BuildOutput
+{
+    private string _pending = "";
+    private string? _successfullyBuilt;
+
+    /// <summary>The last "Step N/M : INSTRUCTION" line, which is the step a later error belongs to.</summary>
+    public string? CurrentStep { get; private set; }
+
+    public string? ImageId { get; private set; }
+
+    public void Observe(JsonMessage message)
+    {
+        if (message.Aux is { ValueKind: JsonValueKind.Object } aux &&
+            aux.TryGetProperty("ID", out var id) && id.ValueKind == JsonValueKind.String)
+            ImageId = id.GetString();
+
+        if (message.Stream is { Length: > 0 } text)
+        {
+            // A stream chunk is not always a whole line; only complete lines are printed and parsed.
+            _pending += text;
+            int newline;
+            while ((newline = _pending.IndexOf('\n')) >= 0)
+            {
+                Line(_pending[..newline].TrimEnd('\r'));
+                _pending = _pending[(newline + 1)..];
+            }
+        }
+        else if (message.Status is { Length: > 0 } status)
+        {
+            // A FROM that pulls reports layer progress in the middle of the build.
+            Log.Note(message.Id is null ? status : $"{message.Id}: {status}");
+        }
+    }
+
+    public void Complete()
+    {
+        if (_pending.Length > 0) Line(_pending.TrimEnd('\r'));
+        _pending = "";
+    }
+
+    /// <summary>The full ID from aux, else the short ID the engine printed (which it accepts everywhere too).</summary>
+    public string Result() => ImageId ?? _successfullyBuilt ?? throw new PipelineException(
+            "The build finished but the engine reported no image ID",
+            "Check the build output above; the engine may have dropped the connection.");
+
+    public PipelineException Failure(string error)
+    {
+        Complete();
+        var where = CurrentStep ?? "before the first step";
+        return new PipelineException(
+            $"docker build failed at {where}: {error}",
+            CurrentStep is null
+                ? "Check the Dockerfile and the build context (is the file ignored by .dockerignore?)."
+                : "Fix that step in the Dockerfile (its output is above), then build again.",
+            error);
+    }
+
+    private void Line(string line)
+    {
+        if (line.Length == 0) return;
+        Log.Info(line);
+        if (StepLine().IsMatch(line)) CurrentStep = line.Trim();
+        if (SuccessLine().Match(line) is { Success: true } built) _successfullyBuilt = built.Groups[1].Value;
+    }
+
+    [GeneratedRegex(@"^Step \d+/\d+ : ")]
+    private static partial Regex StepLine();
+
+    [GeneratedRegex(@"^Successfully built ([0-9a-f]+)\s*$")]
+    private static partial Regex SuccessLine();
+}

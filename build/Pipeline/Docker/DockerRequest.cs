@@ -1,0 +1,53 @@
+using System.Text;
+using Pipeline.Config;
+
+namespace Pipeline.Docker;
+
+/// <summary>
+/// One Engine API call as a value, so a dry run can print it and a unit test can assert it before anything is sent.
+/// Headers carry registry credentials, so they are secrets and never part of <see cref="ToString"/>.
+/// </summary>
+public sealed record DockerRequest(HttpMethod Method, string Path)
+{
+    /// <summary>Every path is sent under this version, so a newer engine answers the way dockerd 20.10 does.</summary>
+    public const string ApiVersion = "1.41";
+
+    public IReadOnlyList<KeyValuePair<string, string>> Query { get; init; } = [];
+
+    public IReadOnlyDictionary<string, Secret> Headers { get; init; } = new Dictionary<string, Secret>();
+
+    public static DockerRequest Get(string path) => new(HttpMethod.Get, path);
+
+    public static DockerRequest Post(string path) => new(HttpMethod.Post, path);
+
+    public static DockerRequest Delete(string path) => new(HttpMethod.Delete, path);
+
+    public DockerRequest With(string name, string? value) =>
+        value is null ? this : this with { Query = [.. Query, new(name, value)] };
+
+    public DockerRequest With(string name, bool value) => With(name, value ? "true" : "false");
+
+    public DockerRequest WithHeader(string name, Secret value) =>
+        this with { Headers = new Dictionary<string, Secret>(Headers) { [name] = value } };
+
+    /// <summary>The versioned path and query, as sent.</summary>
+    public string PathAndQuery
+    {
+        get
+        {
+            var text = new StringBuilder("/v").Append(ApiVersion).Append(Path);
+            for (var i = 0; i < Query.Count; i++)
+            {
+                text.Append(i == 0 ? '?' : '&')
+                    .Append(Uri.EscapeDataString(Query[i].Key)).Append('=')
+                    .Append(Uri.EscapeDataString(Query[i].Value));
+            }
+            return text.ToString();
+        }
+    }
+
+    /// <summary>An image name or ID as one path segment (a name holds '/' and ':', which the engine accepts raw).</summary>
+    public static string Segment(string value) => Uri.EscapeDataString(value).Replace("%2F", "/").Replace("%3A", ":");
+
+    public override string ToString() => $"{Method.Method} {PathAndQuery}";
+}

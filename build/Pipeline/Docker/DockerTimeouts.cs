@@ -1,0 +1,14 @@
+namespace Pipeline.Docker;
+
+/// <summary>
+/// Limits for every engine call. Streams (pull, push, build, save, load) get an idle limit instead of a total one:
+/// a large pull may rightly take many minutes, but an engine that sends nothing for minutes is stuck.
+/// </summary>
+public sealed record DockerTimeouts(TimeSpan Connect, TimeSpan Ping, TimeSpan Metadata, TimeSpan StreamIdle)
+{
+    public static DockerTimeouts Default { get; } = new(
+        Connect: TimeSpan.FromSeconds(5),
+        Ping: TimeSpan.FromSeconds(3),
+        Metadata: TimeSpan.FromSeconds(30),
+        StreamIdle: TimeSpan.FromMinutes(5));
+}

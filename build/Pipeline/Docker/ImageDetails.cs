@@ -1,0 +1,19 @@
+namespace Pipeline.Docker;
+
+/// <summary>What the pipeline needs from GET /images/{name}/json.</summary>
+public sealed record ImageDetails(
+    string Id,
+    IReadOnlyList<string> RepoTags,
+    IReadOnlyList<string> RepoDigests,
+    long Size,
+    DateTimeOffset Created,
+    IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>One row of GET /images/json.</summary>
+public sealed record ImageSummary(
+    string Id,
+    IReadOnlyList<string> RepoTags,
+    IReadOnlyList<string> RepoDigests,
+    long Size,
+    DateTimeOffset Created,
+    IReadOnlyDictionary<string, string> Labels);

@@ -1,0 +1,52 @@
+using Pipeline.Cli;
+using Pipeline.Docker;
+using Pipeline.Registry;
+
+namespace Pipeline.Build;
+
+/// <summary>DockerBuild: the testing image, then the release image, both seeded from the last release's layers.</summary>
+public sealed class DockerBuildStage(StageContext context) : IStage
+{
+    // With cache-from set, the legacy builder only reuses local layers that belong to a listed image, so the
+    // app's own recent builds are listed too; otherwise a rebuild with no change would start from scratch.
+    private const int RecentBuildsUsedAsCache = 4;
+
+    public IEnumerable<string> Describe()
+    {
+        var settings = context.Settings;
+        var plan = ImageBuildPlan.For(settings, "<commit time>", [settings.Images.Latest, "<recent local builds>"], []);
+        return plan.SelectMany(ImageBuildPlan.Describe);
+    }
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        var settings = context.Settings;
+        var docker = context.Docker;
+        var commitTime = SourceRevision.Git(["show", "-s", "--format=%cI", settings.Revision.Sha]);
+        var credentials = RegistryLogin.For(settings) is { } login ? new[] { login } : [];
+        var plan = ImageBuildPlan.For(settings, commitTime, await CacheSourcesAsync(docker, cancellation), credentials);
+
+        foreach (var request in plan)
+        {
+            var imageId = await docker.Builds.BuildAsync(request, cancellation);
+            var image = await docker.Images.InspectAsync(imageId, cancellation);
+            var size = image is null ? "" : $", {image.Size / 1_000_000.0:0.0} MB";
+            Log.Note($"built {request.Tags[0]} ({ShortId(imageId)}{size})");
+            RunSummary.Add($"image {request.Tags[0]} {ShortId(imageId)}{size}");
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> CacheSourcesAsync(IDockerEngine docker, CancellationToken cancellation)
+    {
+        var settings = context.Settings;
+        var sources = new List<string>();
+        if (await docker.Images.InspectAsync(settings.Images.Latest, cancellation) is not null)
+            sources.Add(settings.Images.Latest);
+        var recent = await docker.Images.ListByLabelAsync(
+            $"{ImageBuildPlan.RepositoryLabel}={settings.Images.Repository}", cancellation);
+        sources.AddRange(recent.OrderByDescending(i => i.Created).Take(RecentBuildsUsedAsCache).Select(i => i.Id));
+        return sources;
+    }
+
+    private static string ShortId(string id) => id.Replace("sha256:", "")[..12];
+}

@@ -1,0 +1,22 @@
+namespace Pipeline.Config;
+
+/// <summary>
+/// One setting of the pipeline: one kebab-case command-line name, one UPPER_SNAKE environment variable, and a
+/// key in pipeline.json (the kebab name). Secrets are never read from pipeline.json or the command line, since
+/// both end up in shell history, CI logs and commits.
+/// </summary>
+public sealed record ParameterDefinition(
+    string Name,
+    string EnvVar,
+    string Description,
+    string? Default = null,
+    string? DefaultText = null,
+    bool IsSecret = false,
+    bool IsFlag = false,
+    IReadOnlyList<string>? AllowedValues = null)
+{
+    public string CliName => "--" + Name;
+
+    /// <summary>What --help shows as the default: a literal value, or how the value is derived.</summary>
+    public string? ShownDefault => DefaultText ?? Default;
+}

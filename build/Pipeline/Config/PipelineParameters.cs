@@ -1,0 +1,87 @@
+namespace Pipeline.Config;
+
+/// <summary>Every parameter the pipeline accepts. --help, validation and settings resolution all read this list.</summary>
+public static class PipelineParameters
+{
+    public static readonly ParameterDefinition Registry = new(
+        "registry", "AWS_ECR_URL",
+        "Registry host the app image is pushed to and pulled from (an ECR URL, or any registry)",
+        DefaultText: "the sandbox registry");
+
+    public static readonly ParameterDefinition Repository = new(
+        "repository", "AWS_ECR_REPO", "Repository of the app image in that registry", Default: "sample-app");
+
+    public static readonly ParameterDefinition RegistryUser = new(
+        "registry-user", "REGISTRY_USER", "User for a registry that is not ECR",
+        DefaultText: "the sandbox user");
+
+    public static readonly ParameterDefinition RegistryPassword = new(
+        "registry-password", "REGISTRY_PASSWORD", "Password for that user", DefaultText: "the sandbox password",
+        IsSecret: true);
+
+    public static readonly ParameterDefinition Sha = new(
+        "sha", "PIPELINE_SHA", "Commit the images are built from",
+        DefaultText: "CIRCLE_SHA1, GITHUB_SHA, else git HEAD");
+
+    public static readonly ParameterDefinition Branch = new(
+        "branch", "PIPELINE_BRANCH", "Branch the commit belongs to",
+        DefaultText: "CIRCLE_BRANCH, GITHUB_HEAD_REF/GITHUB_REF_NAME, else git");
+
+    public static readonly ParameterDefinition MainBranches = new(
+        "main-branches", "MAIN_BRANCHES", "Branches that build production images (comma-separated)",
+        Default: "main,master");
+
+    public static readonly ParameterDefinition AppEnv = new(
+        "app-env", "APP_ENV", "Flavour of the release image (the testing image is always 'testing')",
+        DefaultText: "production on a main branch, else staging",
+        AllowedValues: ["staging", "production"]);
+
+    public static readonly ParameterDefinition Dockerfile = new(
+        "dockerfile", "DOCKERFILE", "Dockerfile, relative to the build context", Default: "docker/Dockerfile");
+
+    public static readonly ParameterDefinition Context = new(
+        "context", "DOCKER_CONTEXT", "Build context directory, relative to the repository root", Default: ".");
+
+    public static readonly ParameterDefinition BaseImage = new(
+        "base-image", "BASE_IMAGE", "Base image passed to the Dockerfile as NODE_IMAGE",
+        DefaultText: "the Dockerfile's own default (the sandbox's node image in the sandbox)");
+
+    public static readonly ParameterDefinition CacheBust = new(
+        "cache-bust", "CACHE_BUST", "Value of the Dockerfile's CACHE_BUST arg; change it to force the sources to be copied again",
+        DefaultText: "unset (sources are cached by content)");
+
+    public static readonly ParameterDefinition MysqlImage = new(
+        "mysql-image", "MYSQL_IMAGE", "MySQL image the tests run against, pinned", Default: "mysql:8.0.40");
+
+    public static readonly ParameterDefinition RedisImage = new(
+        "redis-image", "REDIS_IMAGE", "Redis image the tests run against, pinned", Default: "redis:7.2.5");
+
+    public static readonly ParameterDefinition DockerHost = new(
+        "docker-host", "DOCKER_HOST", "Docker engine to use", Default: "unix:///var/run/docker.sock");
+
+    public static readonly ParameterDefinition SandboxDir = new(
+        "sandbox-dir", "PIPELINE_SANDBOX_DIR", "Where the local sandbox keeps its state", Default: "~/.pipeline-sandbox");
+
+    // Options that steer the run itself rather than the settings.
+    public static readonly ParameterDefinition Help = new(
+        "help", "PIPELINE_HELP", "Show targets and parameters, then stop (also -h)", IsFlag: true);
+
+    public static readonly ParameterDefinition Plan = new(
+        "plan", "PIPELINE_PLAN", "Print the ordered targets that would run, then stop", IsFlag: true);
+
+    public static readonly ParameterDefinition DryRun = new(
+        "dryrun", "PIPELINE_DRYRUN", "Print what each target would do, and do nothing", IsFlag: true);
+
+    public static readonly ParameterDefinition Skip = new(
+        "skip", "PIPELINE_SKIP", "Targets to skip (comma-separated)");
+
+    public static IReadOnlyList<ParameterDefinition> All { get; } =
+    [
+        Registry, Repository, RegistryUser, RegistryPassword, Sha, Branch, MainBranches, AppEnv,
+        Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, SandboxDir,
+        Help, Plan, DryRun, Skip,
+    ];
+
+    public static ParameterDefinition? Find(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,49 @@
+namespace Pipeline.Config;
+
+/// <summary>
+/// The local stand-ins the pipeline uses when no registry is configured. The names match what sandbox/up.sh
+/// creates; sandbox/README.md describes them.
+/// </summary>
+public sealed record SandboxProfile(string Directory)
+{
+    public const string Registry = "127.0.0.1:5000";
+    public const string RegistryUser = "pipeline";
+    public const string NodeImage = Registry + "/sandbox/node:18";
+    public const string MysqlImage = Registry + "/sandbox/mariadb:10.11";
+    public const string RedisImage = Registry + "/sandbox/redis:7.0";
+
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(15);
+
+    public string PasswordFile => Path.Combine(Directory, "registry", "password");
+
+    public Secret ReadRegistryPassword()
+    {
+        if (!File.Exists(PasswordFile))
+            throw new PipelineException(
+                $"The sandbox registry password is missing ({PasswordFile})",
+                "Run sandbox/up.sh (./build.sh does it for you when no registry is configured).");
+        return new Secret(File.ReadAllText(PasswordFile).Trim());
+    }
+
+    /// <summary>Runs sandbox/up.sh, which is idempotent and takes a few seconds when everything is already up.</summary>
+    public async Task EnsureUpAsync(string repositoryRoot, CancellationToken cancellationToken)
+    {
+        var script = Path.Combine(repositoryRoot, "sandbox", "up.sh");
+        Cli.Log.Step("Sandbox: making sure the local engine, registry and fixture images are up");
+        int exitCode;
+        try
+        {
+            exitCode = await LocalProcess.RunAsync(
+                "bash", [script], line => Cli.Log.Note(line), UpTimeout, cancellationToken,
+                new Dictionary<string, string> { ["PIPELINE_SANDBOX_DIR"] = Directory });
+        }
+        catch (TimeoutException e)
+        {
+            throw new PipelineException("sandbox/up.sh did not finish", "Look at its output above; run it by hand to see where it stops.", e.Message);
+        }
+        if (exitCode != 0)
+            throw new PipelineException(
+                $"sandbox/up.sh failed (exit code {exitCode})",
+                "Read its message above: it names what to install or start.");
+    }
+}

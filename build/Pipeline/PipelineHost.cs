@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Pipeline.Cli;
+using Pipeline.Config;
+using Pipeline.Docker;
+
+namespace Pipeline;
+
+/// <summary>
+/// What build.cake talks to: it parses the command line, resolves the settings once, prints the banner, and runs
+/// each target's stage with --skip, --dryrun, error reporting and the final summary applied in one place.
+/// </summary>
+public sealed class PipelineHost : IDisposable
+{
+    // build.sh passes its arguments in one variable, joined by the ASCII unit separator, so that Cake's parser
+    // (which would take --help and --dryrun for itself) never sees them.
+    private const string ArgvVariable = "PIPELINE_ARGV";
+    private const char ArgvSeparator = '\x1f';
+
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly List<(string Target, string Outcome, TimeSpan Duration)> _outcomes = [];
+    private readonly string _runId = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+    private StageContext? _context;
+    private HashSet<string> _skip = new(StringComparer.OrdinalIgnoreCase);
+    private bool _dryRun;
+
+    public PipelineHost()
+    {
+        Console.CancelKeyPress += OnCancelKeyPress;
+    }
+
+    /// <summary>Returns the targets Cake should run, or exits the process for --help, --plan and bad input.</summary>
+    public IReadOnlyList<string> Start(IEnumerable<TargetInfo> targets, string defaultTarget)
+    {
+        try
+        {
+            var graph = new TargetGraph(targets, defaultTarget);
+            var invocation = CommandLineParser.Parse(ReadArgv(), graph);
+            var values = SettingsResolver.Resolve(invocation.Values, Environment.GetEnvironmentVariable, ReadPipelineJson());
+            if (values.Flag(PipelineParameters.Help)) Exit(0, HelpRenderer.Render(graph, PipelineParameters.All));
+
+            var requested = invocation.Targets.Count > 0 ? invocation.Targets : [graph.Default];
+            _skip = values.List(PipelineParameters.Skip).Select(graph.Canonical).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var order = graph.ExecutionOrder(requested);
+            if (values.Flag(PipelineParameters.Plan)) Exit(0, PlanText(order));
+
+            _dryRun = values.Flag(PipelineParameters.DryRun);
+            var settings = PipelineSettings.From(values, Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable, Build.SourceRevision.Git);
+            foreach (var line in EnvironmentBanner.Lines(settings, _runId, _dryRun)) Log.Info(line);
+            if (settings.IsSandbox && !_dryRun && order.Any(t => !_skip.Contains(t)))
+                settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, _cancellation.Token).GetAwaiter().GetResult();
+
+            _context = new StageContext(settings, _runId, () => new DockerEngine(DockerEndpoint.Parse(settings.DockerHost)));
+            return requested;
+        }
+        catch (PipelineException e)
+        {
+            ErrorReport.Print(null, e);
+            Exit(2);
+            throw; // unreachable: Exit ends the process
+        }
+    }
+
+    /// <summary>Runs one target's stage. A failure is printed here, then rethrown short so Cake fails the build.</summary>
+    public async Task Run(string target, Func<StageContext, IStage> createStage)
+    {
+        var context = _context ?? throw new InvalidOperationException("Start must run before any target.");
+        if (_skip.Contains(target))
+        {
+            Log.Note($"{target} skipped (--skip)");
+            _outcomes.Add((target, "skipped", TimeSpan.Zero));
+            return;
+        }
+
+        var stage = createStage(context);
+        if (_dryRun)
+        {
+            Log.Step($"{target} would:");
+            foreach (var line in stage.Describe()) Log.Note(line);
+            _outcomes.Add((target, "dry run", TimeSpan.Zero));
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await stage.RunAsync(_cancellation.Token);
+            _outcomes.Add((target, "succeeded", clock.Elapsed));
+        }
+        catch (PipelineException e)
+        {
+            _outcomes.Add((target, "failed", clock.Elapsed));
+            ErrorReport.Print(target, e);
+            throw new TargetFailedException(target, Redactor.Redact(e.Message));
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            _outcomes.Add((target, "cancelled", clock.Elapsed));
+            throw new TargetFailedException(target, "cancelled (Ctrl-C)");
+        }
+        catch (Exception e) when (e is not TargetFailedException)
+        {
+            _outcomes.Add((target, "failed", clock.Elapsed));
+            Log.Error($"{target} failed unexpectedly: {e}");
+            throw new TargetFailedException(target, Redactor.Redact(e.Message));
+        }
+    }
+
+    /// <summary>The run summary: one line per target, then what the stages produced.</summary>
+    public void Finish()
+    {
+        if (_outcomes.Count == 0) return;
+        Log.Info("");
+        Log.Info($"Run {_runId} summary:");
+        foreach (var (target, outcome, duration) in _outcomes)
+            Log.Info($"  {target,-20} {outcome,-10} {duration.TotalSeconds,6:0.0} s");
+        foreach (var line in RunSummary.Lines) Log.Info("  " + line);
+    }
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancelKeyPress;
+        _cancellation.Dispose();
+    }
+
+    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+    {
+        // The first Ctrl-C cancels, so stages can clean up what they created; a second one ends the process.
+        if (_cancellation.IsCancellationRequested) return;
+        e.Cancel = true;
+        Log.Warn("Ctrl-C: cancelling and cleaning up (press again to abort at once)");
+        _cancellation.Cancel();
+    }
+
+    private static IReadOnlyList<string> ReadArgv()
+    {
+        var joined = Environment.GetEnvironmentVariable(ArgvVariable);
+        return string.IsNullOrEmpty(joined) ? [] : joined.Split(ArgvSeparator).Where(a => a.Length > 0).ToList();
+    }
+
+    private static string? ReadPipelineJson()
+    {
+        var path = Path.Combine(Directory.GetCurrentDirectory(), "pipeline.json");
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
+    private string PlanText(IReadOnlyList<string> order) =>
+        string.Join(Environment.NewLine, order.Select((t, i) => $"{i + 1}. {t}{(_skip.Contains(t) ? "  (skipped)" : "")}")) + Environment.NewLine;
+
+    private static void Exit(int code, string? output = null)
+    {
+        if (output is not null) Console.Out.Write(output);
+        Console.Out.Flush();
+        Environment.Exit(code);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.RegularExpressions;
+using Pipeline.Build;
+
+namespace Pipeline.Registry;
+
+/// <summary>
+/// The names the pipeline gives the app's images. Local builds are `repo:sha` and `repo:sha-testing`, as in the
+/// original setup; the registry copy of the last release is `registry/repo:latest`.
+/// </summary>
+public sealed partial record ImageNames(string Registry, string Repository, SourceRevision Revision)
+{
+    public string Testing => $"{Repository}:{Revision.Sha}-testing";
+
+    public string Release => $"{Repository}:{Revision.Sha}";
+
+    public string RegistryRepository => $"{Registry}/{Repository}";
+
+    public string Latest => $"{RegistryRepository}:latest";
+
+    /// <summary>Refuses a repository name the Docker reference grammar does not allow, before any call is made.</summary>
+    public static string ValidateRepository(string repository, string origin)
+    {
+        if (RepositoryPattern().IsMatch(repository) && repository.Length <= 255) return repository;
+        throw new PipelineException(
+            $"{origin}: '{repository}' is not a valid image repository name",
+            "Use lowercase letters, digits and separators (. _ -), with '/' between path parts, e.g. my-team/my-app.");
+    }
+
+    // Docker's reference grammar for a path: components of [a-z0-9] joined by '.', '_', '__' or runs of '-'.
+    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    private static partial Regex RepositoryPattern();
+}

@@ -16,7 +16,12 @@ function methodNotAllowed(allowed) {
 // Builds the request handler and the HTTP server around injected MySQL and Redis clients,
 // so server.js, the tests and anything else share one code path.
 function createApp({ db, redis, version = 'dev', linkCacheTtlSeconds = 86400, log = logLine }) {
-  const links = new LinkStore({ db, redis, cacheTtlSeconds: linkCacheTtlSeconds });
+  const links = new LinkStore({
+    db,
+    redis,
+    cacheTtlSeconds: linkCacheTtlSeconds,
+    onCacheError: (err) => log({ msg: 'redis cache unavailable, reading MySQL', error: err.message }),
+  });
   const state = { draining: false };
 
   async function route(req, res, url) {
@@ -64,7 +69,10 @@ function createApp({ db, redis, version = 'dev', linkCacheTtlSeconds = 86400, lo
       if (!isValidCode(code)) throw new HttpError(400, 'malformed link code');
       const target = await links.resolve(code);
       if (!target) throw new HttpError(404, 'unknown link code');
-      await links.recordHit(code);
+      if (req.method === 'GET') {
+        // A lost hit is better than a failed redirect: count best-effort.
+        await links.recordHit(code).catch((err) => log({ msg: 'hit not counted', code, error: err.message }));
+      }
       res.writeHead(302, { Location: target.url, 'Cache-Control': 'no-store', 'X-Cache': target.cache, 'Content-Length': 0 });
       res.end();
       return;
@@ -92,7 +100,12 @@ function createApp({ db, redis, version = 'dev', linkCacheTtlSeconds = 86400, lo
       log({ method: req.method, path: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
     });
     try {
-      const url = new URL(req.url, 'http://localhost');
+      let url;
+      try {
+        url = new URL(req.url, 'http://localhost');
+      } catch {
+        throw new HttpError(400, 'malformed request path');
+      }
       await route(req, res, url);
     } catch (err) {
       if (res.headersSent) {

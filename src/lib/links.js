@@ -59,10 +59,11 @@ const DIRTY_SET = `${KEY_PREFIX}hits:dirty`;
 // Links live in MySQL. Redis holds a read-through cache (code -> url) and hit counters that
 // are cheap to bump on every redirect and are folded into links.hits in batches.
 class LinkStore {
-  constructor({ db, redis, cacheTtlSeconds = 86400 }) {
+  constructor({ db, redis, cacheTtlSeconds = 86400, onCacheError = () => {} }) {
     this.db = db;
     this.redis = redis;
     this.cacheTtlSeconds = cacheTtlSeconds;
+    this.onCacheError = onCacheError;
   }
 
   async create(rawUrl) {
@@ -81,12 +82,22 @@ class LinkStore {
   }
 
   // Returns the target URL or null. Cache misses fall through to MySQL and fill the cache.
+  // Redis is only a cache here: when it fails, MySQL still answers.
   async resolve(code) {
-    const cached = await this.redis.get(cacheKey(code));
+    let cached = null;
+    try {
+      cached = await this.redis.get(cacheKey(code));
+    } catch (err) {
+      this.onCacheError(err);
+    }
     if (cached !== null) return { url: cached, cache: 'hit' };
     const [rows] = await this.db.execute('SELECT url FROM links WHERE code = ?', [code]);
     if (rows.length === 0) return null;
-    await this.redis.set(cacheKey(code), rows[0].url, 'EX', this.cacheTtlSeconds);
+    try {
+      await this.redis.set(cacheKey(code), rows[0].url, 'EX', this.cacheTtlSeconds);
+    } catch (err) {
+      this.onCacheError(err);
+    }
     return { url: rows[0].url, cache: 'miss' };
   }
 

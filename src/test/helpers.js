@@ -81,4 +81,13 @@ async function startBlackHole() {
   };
 }
 
-module.exports = { config, connectStores, requireStores, closeStores, startApp, startBlackHole };
+// A loopback port nothing listens on: connections to it are refused at once.
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+module.exports = { config, connectStores, requireStores, closeStores, startApp, startBlackHole, freePort };

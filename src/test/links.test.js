@@ -4,7 +4,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { randomUUID } = require('node:crypto');
 const request = require('supertest');
-const { connectStores, requireStores, closeStores, startApp } = require('./helpers');
+const { connectStores, requireStores, closeStores, startApp, freePort } = require('./helpers');
 const { cacheKey, hitsKey } = require('../lib/links');
 
 // Every run uses fresh URLs, so the suite can be rerun against the same database.
@@ -99,6 +99,21 @@ describe('link shortener (MySQL + Redis)', { timeout: 30000 }, () => {
     const [rows] = await stores.db.query('SELECT code, hits FROM links WHERE code IN (?, ?)', [a.code, b.code]);
     const hits = Object.fromEntries(rows.map((r) => [r.code, Number(r.hits)]));
     assert.deepEqual(hits, { [a.code]: 1, [b.code]: 2 });
+  });
+
+  it('still redirects, from MySQL, when Redis is down', async () => {
+    const link = await createLink('no-redis');
+    const closedPort = await freePort();
+    const degraded = await connectStores({ redis: { host: '127.0.0.1', port: closedPort } });
+    const degradedApp = await startApp(degraded);
+    try {
+      const res = await request(degradedApp.baseUrl).get(`/l/${link.code}`).timeout(10000).expect(302);
+      assert.equal(res.headers.location, link.url);
+      assert.equal(res.headers['x-cache'], 'miss');
+    } finally {
+      await degradedApp.close();
+      await closeStores(degraded);
+    }
   });
 
   it('answers 404 for an unknown code', async () => {

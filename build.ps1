@@ -42,6 +42,7 @@ if ($stale) {
 # Cake's own parser would take --help and --dryrun for itself and knows no parameter types, so the arguments
 # travel to the pipeline's parser in one variable, joined by the ASCII unit separator.
 $env:PIPELINE_ARGV = ($args | ForEach-Object { "$_" + [char]0x1f }) -join ''
+$env:PIPELINE_ROOT = $PSScriptRoot
 $env:CAKE_SETTINGS_ENABLESCRIPTCACHE = 'true'
 dotnet cake build/build.cake
 exit $LASTEXITCODE

@@ -32,6 +32,6 @@ fi
 # travel to the pipeline's parser in one variable, joined by the ASCII unit separator.
 argv=""
 for arg in "$@"; do argv+="$arg"$'\x1f'; done
-export PIPELINE_ARGV="$argv"
+export PIPELINE_ARGV="$argv" PIPELINE_ROOT="$root"
 export CAKE_SETTINGS_ENABLESCRIPTCACHE=true
 exec dotnet cake build/build.cake

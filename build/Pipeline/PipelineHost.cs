@@ -15,6 +15,7 @@ public sealed class PipelineHost : IDisposable
     // (which would take --help and --dryrun for itself) never sees them.
     private const string ArgvVariable = "PIPELINE_ARGV";
     private const char ArgvSeparator = '\x1f';
+    private const string RootVariable = "PIPELINE_ROOT";
 
     private readonly CancellationTokenSource _cancellation = new();
     private readonly List<(string Target, string Outcome, TimeSpan Duration)> _outcomes = [];
@@ -33,6 +34,8 @@ public sealed class PipelineHost : IDisposable
     {
         try
         {
+            // Cake runs the script from build/; every path the pipeline reads is relative to the repository root.
+            if (Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root) Directory.SetCurrentDirectory(root);
             var graph = new TargetGraph(targets, defaultTarget);
             var invocation = CommandLineParser.Parse(ReadArgv(), graph);
             var values = SettingsResolver.Resolve(invocation.Values, Environment.GetEnvironmentVariable, ReadPipelineJson());

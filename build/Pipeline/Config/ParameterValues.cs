@@ -8,7 +8,9 @@ public sealed class ParameterValues(IReadOnlyDictionary<string, ResolvedSetting>
     public string? Get(ParameterDefinition parameter) =>
         settings[parameter.Name] is { IsSet: true } s ? s.Value : null;
 
-    public bool IsExplicit(ParameterDefinition parameter) => settings[parameter.Name].Source != SettingSource.Default;
+    /// <summary>Given for this run (environment or command line), rather than a project default from pipeline.json.</summary>
+    public bool IsOverridden(ParameterDefinition parameter) =>
+        settings[parameter.Name].Source is SettingSource.Environment or SettingSource.CommandLine;
 
     public bool Flag(ParameterDefinition parameter) =>
         Get(parameter) is { } value && !value.Equals("false", StringComparison.OrdinalIgnoreCase) && value != "0";

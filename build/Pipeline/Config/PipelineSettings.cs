@@ -44,9 +44,10 @@ public sealed record PipelineSettings(
         if (!File.Exists(Path.Combine(context, dockerfile)))
             throw new PipelineException($"Dockerfile {dockerfile} is not in the build context {context}", "Set --dockerfile / DOCKERFILE to a path relative to the context.");
 
-        // In the sandbox, images nobody chose explicitly come from the sandbox registry: nothing else is reachable.
-        string Pick(ParameterDefinition parameter, string sandboxValue) =>
-            isSandbox && !values.IsExplicit(parameter) ? sandboxValue : values.Get(parameter)!;
+        // In the sandbox the project's pinned public images (defaults or pipeline.json) are swapped for the
+        // sandbox's stand-ins, since no public registry is reachable; an image given for this run is kept.
+        string? Pick(ParameterDefinition parameter, string sandboxValue) =>
+            isSandbox && !values.IsOverridden(parameter) ? sandboxValue : values.Get(parameter);
 
         return new PipelineSettings(
             values,
@@ -59,10 +60,10 @@ public sealed record PipelineSettings(
             releaseAppEnv,
             context,
             dockerfile,
-            isSandbox && !values.IsExplicit(PipelineParameters.BaseImage) ? SandboxProfile.NodeImage : values.Get(PipelineParameters.BaseImage),
+            Pick(PipelineParameters.BaseImage, SandboxProfile.NodeImage),
             values.Get(PipelineParameters.CacheBust),
-            Pick(PipelineParameters.MysqlImage, SandboxProfile.MysqlImage),
-            Pick(PipelineParameters.RedisImage, SandboxProfile.RedisImage),
+            Pick(PipelineParameters.MysqlImage, SandboxProfile.MysqlImage)!,
+            Pick(PipelineParameters.RedisImage, SandboxProfile.RedisImage)!,
             values.Get(PipelineParameters.DockerHost)!);
     }
 

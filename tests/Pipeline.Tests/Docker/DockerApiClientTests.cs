@@ -1,0 +1,101 @@
+using System.Net.Sockets;
+using Pipeline.Docker;
+
+namespace Pipeline.Tests.Docker;
+
+/// <summary>The HTTP layer against a fake engine: failures a real engine will not produce on demand.</summary>
+public sealed class DockerApiClientTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Missing_socket_fails_with_how_to_start_the_engine()
+    {
+        using var engine = DockerEngine.Connect($"unix:///tmp/no-engine-{Guid.NewGuid():N}.sock");
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => engine.PingAsync(Cancellation));
+        Assert.StartsWith("No Docker engine socket at /tmp/no-engine-", failure.Message);
+        Assert.Contains("sandbox/up.sh", failure.Fix);
+        Assert.Contains("DOCKER_HOST", failure.Fix);
+    }
+
+    [Fact]
+    public async Task Socket_without_a_listener_fails_as_connection_refused()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"dead-docker-{Guid.NewGuid():N}.sock");
+        // Bound but never listening: what a crashed dockerd leaves behind.
+        using var dead = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        dead.Bind(new UnixDomainSocketEndPoint(path));
+        try
+        {
+            using var engine = DockerEngine.Connect("unix://" + path);
+            var failure = await Assert.ThrowsAsync<PipelineException>(() => engine.PingAsync(Cancellation));
+            Assert.Contains("connection refused", failure.Message);
+            Assert.Contains("sandbox/up.sh", failure.Fix);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Error_line_inside_a_200_build_stream_fails_naming_the_step()
+    {
+        await using var fake = new FakeEngine(FakeEngine.Stream(
+            """{"stream":"Step 1/7 : FROM 127.0.0.1:5000/sandbox/debian:bookworm"}""",
+            """{"stream":"\n"}""",
+            """{"stream":"Step 3/7 : RUN false"}""",
+            """{"stream":"\n"}""",
+            """{"errorDetail":{"code":1,"message":"The command '/bin/sh -c false' returned a non-zero code: 1"},"error":"x"}"""));
+        var context = DockerEngineFixture.CreateContext(("Dockerfile", "FROM scratch\n"));
+        try
+        {
+            using var engine = DockerEngine.Connect(fake.DockerHost);
+            var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+                engine.Builds.BuildAsync(new ImageBuildRequest(context), Cancellation));
+            Assert.Equal(
+                "docker build failed at Step 3/7 : RUN false: The command '/bin/sh -c false' returned a non-zero code: 1",
+                failure.Message);
+        }
+        finally
+        {
+            Directory.Delete(context, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Error_line_inside_a_200_pull_stream_is_classified()
+    {
+        await using var fake = new FakeEngine(FakeEngine.Stream(
+            """{"status":"Pulling from app","id":"1"}""",
+            """{"errorDetail":{"message":"unauthorized: authentication required"},"error":"unauthorized: authentication required"}"""));
+        using var engine = DockerEngine.Connect(fake.DockerHost);
+        var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+            engine.Images.PullAsync("127.0.0.1:5000/app:1", null, Cancellation));
+        Assert.Contains("authentication failed", failure.Message);
+        Assert.Equal("unauthorized: authentication required", failure.Detail);
+    }
+
+    [Fact]
+    public async Task Stream_that_stalls_fails_on_the_idle_limit()
+    {
+        await using var fake = new FakeEngine(FakeEngine.Stream("""{"status":"Pulling from app","id":"1"}"""),
+            hangAfterResponse: true);
+        using var engine = new DockerEngine(DockerEndpoint.Parse(fake.DockerHost),
+            DockerTimeouts.Default with { StreamIdle = TimeSpan.FromMilliseconds(500) });
+        var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+            engine.Images.PullAsync("127.0.0.1:5000/app:1", null, Cancellation));
+        Assert.Contains("sent nothing", failure.Message);
+    }
+
+    [Fact]
+    public async Task Engine_error_status_carries_the_engine_message()
+    {
+        await using var fake = new FakeEngine(FakeEngine.Status(500, "Internal Server Error", """{"message":"disk full"}"""));
+        using var engine = DockerEngine.Connect(fake.DockerHost);
+        var failure = await Assert.ThrowsAsync<DockerApiException>(() =>
+            engine.Images.TagAsync("a", "b", "c", Cancellation));
+        Assert.Equal("disk full", failure.EngineMessage);
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, failure.StatusCode);
+    }
+}

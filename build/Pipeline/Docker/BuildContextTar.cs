@@ -55,8 +55,7 @@ public sealed class BuildContextTar
             var entry = CreateEntry(name, info);
             if (entry.EntryType == TarEntryType.RegularFile)
             {
-                await using var content = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read,
-                    bufferSize: 81920, useAsync: true);
+                await using var content = OpenForReading(name, info);
                 entry.DataStream = content;
                 await writer.WriteEntryAsync(entry, cancellation);
             }
@@ -64,6 +63,19 @@ public sealed class BuildContextTar
             {
                 await writer.WriteEntryAsync(entry, cancellation);
             }
+        }
+    }
+
+    private static FileStream OpenForReading(string name, FileSystemInfo info)
+    {
+        try
+        {
+            return new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        }
+        catch (Exception failure) when (failure is UnauthorizedAccessException or IOException)
+        {
+            throw new PipelineException($"Cannot read {name} in the build context",
+                "Fix its permissions, or list it in .dockerignore if the image does not need it.", failure.Message, failure);
         }
     }
 

@@ -43,18 +43,54 @@ internal sealed class DockerApiClient : IDisposable
         deadline.CancelAfter(limit);
         try
         {
-            using var message = CreateMessage(request, content: null);
+            using var message = CreateMessage(request, JsonContent(request));
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, deadline.Token);
             var body = await response.Content.ReadAsStringAsync(deadline.Token);
             if (nullOn404 && response.StatusCode == HttpStatusCode.NotFound) return null;
-            if (!response.IsSuccessStatusCode) throw new DockerApiException(request, response.StatusCode, EngineMessage(body));
+            // 304 is the engine's "already so" (start of a running container, stop of a stopped one).
+            if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified)
+                throw new DockerApiException(request, response.StatusCode, EngineMessage(body));
             return body;
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             throw new PipelineException(
-                $"Docker engine at {Endpoint} did not answer {request} within {limit.TotalSeconds:0} s",
+                $"Docker engine at {Endpoint} did not answer {request} within {limit.TotalSeconds:0.#} s",
                 "Check that dockerd is healthy (sandbox/up.sh restarts it), then retry.");
+        }
+        catch (HttpRequestException failure)
+        {
+            throw TransportFailure(failure);
+        }
+    }
+
+    /// <summary>
+    /// A call whose answer is a raw byte stream read to its end (logs, exec output), bounded by a total limit because
+    /// a quiet command is not a stuck one.
+    /// </summary>
+    public async Task<T> ReadRawAsync<T>(
+        DockerRequest request, TimeSpan limit, Func<Stream, CancellationToken, Task<T>> consume,
+        CancellationToken cancellation)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(limit);
+        try
+        {
+            using var message = CreateMessage(request, JsonContent(request));
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(deadline.Token);
+                throw new DockerApiException(request, response.StatusCode, EngineMessage(text));
+            }
+            await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
+            return await consume(stream, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new PipelineException(
+                $"Docker engine at {Endpoint} did not finish {request} within {limit.TotalSeconds:0.#} s",
+                "The command or container may be stuck; its log (docker logs) says more.");
         }
         catch (HttpRequestException failure)
         {
@@ -131,12 +167,28 @@ internal sealed class DockerApiClient : IDisposable
                 $"Docker engine sent nothing for {watchdog.Idle.TotalMinutes:0.#} min during {request}",
                 "The engine or the registry behind it is stuck: check dockerd's log and the registry, then retry.");
         }
+        // A failure while producing the request body (an unreadable context file) is the real story.
+        for (var inner = failure.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is PipelineException reason) return reason;
+        }
         if (failure is HttpRequestException http && FindSocketError(http) is not null) return TransportFailure(http);
         return new PipelineException(
             $"The connection to the Docker engine at {Endpoint} broke during {request}",
             "Check that dockerd is still running (its log says why it dropped the call), then retry.",
             failure.Message, failure);
     }
+
+    private static HttpContent? JsonContent(DockerRequest request) => request.JsonBody is null
+        ? null
+        : new StringContent(JsonSerializer.Serialize(request.JsonBody, request.JsonBody.GetType(), WireJson),
+            System.Text.Encoding.UTF8, "application/json");
+
+    // The engine's JSON is PascalCase; null members are left out so the engine's defaults apply.
+    private static readonly JsonSerializerOptions WireJson = new()
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     private static HttpRequestMessage CreateMessage(DockerRequest request, HttpContent? content)
     {

@@ -9,6 +9,8 @@ public sealed class DockerEngine : IDockerEngine
         _api = new DockerApiClient(endpoint, timeouts);
         Images = new ImageOperations(_api);
         Builds = new ImageBuilds(_api);
+        Containers = new ContainerOperations(_api);
+        Networks = new NetworkOperations(_api);
     }
 
     /// <summary>
@@ -27,6 +29,10 @@ public sealed class DockerEngine : IDockerEngine
     public IImageOperations Images { get; }
 
     public IImageBuilds Builds { get; }
+
+    public IContainerOperations Containers { get; }
+
+    public INetworkOperations Networks { get; }
 
     public async Task<string> PingAsync(CancellationToken cancellation)
     {

@@ -16,6 +16,9 @@ public sealed record DockerRequest(HttpMethod Method, string Path)
 
     public IReadOnlyDictionary<string, Secret> Headers { get; init; } = new Dictionary<string, Secret>();
 
+    /// <summary>A JSON body (container and network specs); serialised as the engine's PascalCase shapes.</summary>
+    public object? JsonBody { get; init; }
+
     public static DockerRequest Get(string path) => new(HttpMethod.Get, path);
 
     public static DockerRequest Post(string path) => new(HttpMethod.Post, path);
@@ -26,6 +29,8 @@ public sealed record DockerRequest(HttpMethod Method, string Path)
         value is null ? this : this with { Query = [.. Query, new(name, value)] };
 
     public DockerRequest With(string name, bool value) => With(name, value ? "true" : "false");
+
+    public DockerRequest WithBody(object body) => this with { JsonBody = body };
 
     public DockerRequest WithHeader(string name, Secret value) =>
         this with { Headers = new Dictionary<string, Secret>(Headers) { [name] = value } };

@@ -9,6 +9,10 @@ public interface IDockerEngine : IDisposable
 
     IImageBuilds Builds { get; }
 
+    IContainerOperations Containers { get; }
+
+    INetworkOperations Networks { get; }
+
     /// <summary>Checks the engine answers (within the short ping limit) and returns its API version.</summary>
     Task<string> PingAsync(CancellationToken cancellation);
 }

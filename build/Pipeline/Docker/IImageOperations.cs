@@ -21,6 +21,12 @@ public interface IImageOperations
     /// <summary>Images whose name matches a reference pattern such as "repo", "repo:tag" or "repo:*".</summary>
     Task<IReadOnlyList<ImageSummary>> ListAsync(string reference, CancellationToken cancellation);
 
+    /// <summary>Writes these images (with their tags) as one docker-save tarball to the stream.</summary>
+    Task SaveAsync(IReadOnlyList<string> names, Stream destination, CancellationToken cancellation);
+
+    /// <summary>Loads a docker-save tarball and returns what the engine loaded (names, or IDs for untagged images).</summary>
+    Task<IReadOnlyList<string>> LoadAsync(Stream source, CancellationToken cancellation);
+
     /// <summary>Images carrying a label ("key" or "key=value").</summary>
     Task<IReadOnlyList<ImageSummary>> ListByLabelAsync(string label, CancellationToken cancellation);
 }

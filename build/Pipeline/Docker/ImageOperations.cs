@@ -5,6 +5,14 @@ namespace Pipeline.Docker;
 
 internal sealed class ImageOperations(DockerApiClient api) : IImageOperations
 {
+    private readonly ImageArchives _archives = new(api);
+
+    public Task SaveAsync(IReadOnlyList<string> names, Stream destination, CancellationToken cancellation) =>
+        _archives.SaveAsync(names, destination, cancellation);
+
+    public Task<IReadOnlyList<string>> LoadAsync(Stream source, CancellationToken cancellation) =>
+        _archives.LoadAsync(source, cancellation);
+
     public async Task<ImageDetails?> InspectAsync(string name, CancellationToken cancellation)
     {
         var wire = await api.GetJsonAsync<ImageInspectWire>(

@@ -47,8 +47,44 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         }
     }
 
+    private readonly SemaphoreSlim _shellImageGate = new(1, 1);
+    private string? _shellImage;
+
+    /// <summary>
+    /// A tiny image with a shell, made from this machine's own dash, sleep and cat and their libraries, so container
+    /// tests need no base image and no registry. Built once per run.
+    /// </summary>
+    public async Task<string> ShellImageAsync()
+    {
+        await _shellImageGate.WaitAsync();
+        try
+        {
+            if (_shellImage is not null) return _shellImage;
+            var context = ShellImageContext.Create(Label);
+            try
+            {
+                var tag = $"pipeline-tests/shell:{RunId}";
+                await Engine.Builds.BuildAsync(new ImageBuildRequest(context) { Tags = [tag] }, CancellationToken.None);
+                return _shellImage = tag;
+            }
+            finally
+            {
+                Directory.Delete(context, recursive: true);
+            }
+        }
+        finally
+        {
+            _shellImageGate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var container in await Engine.Containers.ListByLabelAsync(Label, CancellationToken.None))
+            await Engine.Containers.RemoveAsync(container.Id, CancellationToken.None);
+        foreach (var network in await Engine.Networks.ListByLabelAsync(Label, CancellationToken.None))
+            await Engine.Networks.RemoveAsync(network.Id, CancellationToken.None);
+
         // Intermediate images of a build are parents of later ones, and a parent cannot go before its children,
         // so removal repeats until a pass removes nothing.
         for (var pass = 0; pass < 10; pass++)
@@ -68,6 +104,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
             if (images.Count == 0 || removed == 0) break;
         }
         Engine.Dispose();
+        _shellImageGate.Dispose();
     }
 
     /// <summary>A temporary build context with these files; deleted by the caller.</summary>

@@ -3,17 +3,17 @@ using System.Net;
 namespace Pipeline.Docker;
 
 /// <summary>
-/// The request body of a build: the context tar, produced while it is sent (chunked), so it exists neither in
-/// memory nor on disk. Each write tells the watchdog that bytes are still moving.
+/// A request body produced while it is sent (chunked): a build context tar, or an image tarball read from disk. It
+/// exists neither in memory nor in a temporary file, and each write tells the watchdog that bytes are still moving.
 /// </summary>
-internal sealed class BuildContextContent : HttpContent
+internal sealed class StreamedContent : HttpContent
 {
-    private readonly BuildContextTar _tar;
+    private readonly Func<Stream, CancellationToken, Task> _write;
     private readonly IdleWatchdog _watchdog;
 
-    public BuildContextContent(BuildContextTar tar, IdleWatchdog watchdog)
+    public StreamedContent(Func<Stream, CancellationToken, Task> write, IdleWatchdog watchdog)
     {
-        _tar = tar;
+        _write = write;
         _watchdog = watchdog;
         Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-tar");
     }
@@ -25,7 +25,7 @@ internal sealed class BuildContextContent : HttpContent
         Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         await using var watched = new WatchedWriteStream(stream, _watchdog);
-        await _tar.WriteAsync(watched, cancellationToken);
+        await _write(watched, cancellationToken);
         await watched.FlushAsync(cancellationToken);
     }
 

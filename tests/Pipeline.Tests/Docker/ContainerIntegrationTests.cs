@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Sockets;
+using Pipeline.Docker;
+
+namespace Pipeline.Tests.Docker;
+
+[Collection(DockerEngineCollection.Name)]
+public sealed class ContainerIntegrationTests(DockerEngineFixture fixture)
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private IContainerOperations Containers => fixture.Engine.Containers;
+
+    [Fact]
+    public async Task Container_runs_with_env_and_labels_and_reports_its_exit_and_split_output()
+    {
+        var id = await Containers.CreateAsync(new ContainerCreateRequest(await fixture.ShellImageAsync())
+        {
+            Name = $"pipeline-test-exit-{fixture.RunId}",
+            Command = ["sh", "-c", "echo \"$GREETING\"; echo oops >&2; exit 3"],
+            Environment = new Dictionary<string, string> { ["GREETING"] = "hello from env" },
+            Labels = Labels(("role", "exit-test")),
+        }, Cancellation);
+        await Containers.StartAsync(id, Cancellation);
+
+        var exit = await Containers.WaitAsync(id, TimeSpan.FromMinutes(1), Cancellation);
+        Assert.Equal(new ContainerExit(3, null), exit);
+
+        var logs = await Containers.LogsAsync(id, tail: null, Cancellation);
+        Assert.Equal("hello from env\n", logs.Stdout);
+        Assert.Equal("oops\n", logs.Stderr);
+
+        var details = await Containers.InspectAsync($"pipeline-test-exit-{fixture.RunId}", Cancellation);
+        Assert.NotNull(details);
+        Assert.Equal(id, details.Id);
+        Assert.Equal("exited", details.State.Status);
+        Assert.Equal(3, details.State.ExitCode);
+        Assert.Equal("exit-test", details.Labels["role"]);
+
+        var listed = await Containers.ListByLabelAsync("role=exit-test", Cancellation);
+        Assert.Contains(listed, container => container.Id == id);
+
+        Assert.True(await Containers.RemoveAsync(id, Cancellation));
+        Assert.False(await Containers.RemoveAsync(id, Cancellation));
+        Assert.Null(await Containers.InspectAsync(id, Cancellation));
+    }
+
+    [Fact]
+    public async Task Logs_tail_keeps_only_the_last_lines()
+    {
+        var id = await Containers.CreateAsync(new ContainerCreateRequest(await fixture.ShellImageAsync())
+        {
+            Command = ["sh", "-c", "echo one; echo two; echo three"],
+            Labels = Labels(),
+        }, Cancellation);
+        await Containers.StartAsync(id, Cancellation);
+        await Containers.WaitAsync(id, TimeSpan.FromMinutes(1), Cancellation);
+
+        Assert.Equal("two\nthree\n", (await Containers.LogsAsync(id, tail: 2, Cancellation)).Stdout);
+        await Containers.RemoveAsync(id, Cancellation);
+    }
+
+    [Fact]
+    public async Task Healthcheck_port_binding_exec_and_stop()
+    {
+        var port = FreeLoopbackPort();
+        var id = await Containers.CreateAsync(new ContainerCreateRequest(await fixture.ShellImageAsync())
+        {
+            Command = ["sleep", "600"],
+            Labels = Labels(),
+            Ports = [new PortBinding(8080, port)],
+            Healthcheck = new HealthcheckSpec("test -f /tmp/ready", TimeSpan.FromMilliseconds(200),
+                TimeSpan.FromSeconds(5), Retries: 100),
+        }, Cancellation);
+        await Containers.StartAsync(id, Cancellation);
+        await Containers.StartAsync(id, Cancellation); // already running: the engine's 304 is not an error
+
+        var started = await Containers.InspectAsync(id, Cancellation);
+        Assert.True(started!.State.Running);
+        Assert.Equal(port, started.PublishedPorts["8080/tcp"]);
+        Assert.NotEqual("healthy", started.State.Health);
+
+        var exec = await Containers.ExecAsync(id, ["sh", "-c", ": > /tmp/ready; echo made; echo note >&2; exit 4"],
+            TimeSpan.FromMinutes(1), Cancellation);
+        Assert.Equal(new ExecResult(4, "made\n", "note\n"), exec);
+
+        Assert.Equal("healthy", await WaitForHealthAsync(id, "healthy"));
+
+        await Containers.StopAsync(id, TimeSpan.FromSeconds(1), Cancellation);
+        var stopped = await Containers.InspectAsync(id, Cancellation);
+        Assert.False(stopped!.State.Running);
+        await Containers.StopAsync(id, TimeSpan.FromSeconds(1), Cancellation); // stopped already: fine
+        await Containers.RemoveAsync(id, Cancellation);
+    }
+
+    [Fact]
+    public async Task Containers_on_a_labelled_network_get_addresses_under_their_aliases()
+    {
+        var networks = fixture.Engine.Networks;
+        var network = $"pipeline-test-net-{fixture.RunId}";
+        var networkId = await networks.CreateAsync(network, Labels(("purpose", "network-test")), Cancellation);
+        var image = await fixture.ShellImageAsync();
+
+        var db = await Containers.CreateAsync(new ContainerCreateRequest(image)
+        {
+            Command = ["sleep", "600"], Labels = Labels(), Network = network, NetworkAliases = ["db"],
+        }, Cancellation);
+        var app = await Containers.CreateAsync(new ContainerCreateRequest(image)
+        {
+            Command = ["sleep", "600"], Labels = Labels(),
+        }, Cancellation);
+        await networks.ConnectAsync(network, app, ["app"], Cancellation);
+        await Containers.StartAsync(db, Cancellation);
+        await Containers.StartAsync(app, Cancellation);
+
+        var inspected = await networks.InspectAsync(network, Cancellation);
+        Assert.NotNull(inspected);
+        Assert.Equal(networkId, inspected.Id);
+        Assert.Equal("network-test", inspected.Labels["purpose"]);
+        Assert.Contains(db, inspected.Containers);
+        Assert.Contains(app, inspected.Containers);
+        Assert.Contains(await networks.ListByLabelAsync("purpose=network-test", Cancellation), n => n.Id == networkId);
+        Assert.NotEqual("", (await Containers.InspectAsync(db, Cancellation))!.NetworkAddresses[network]);
+
+        await Containers.RemoveAsync(db, Cancellation);
+        await Containers.RemoveAsync(app, Cancellation);
+        Assert.True(await networks.RemoveAsync(network, Cancellation));
+        Assert.False(await networks.RemoveAsync(network, Cancellation));
+        Assert.Null(await networks.InspectAsync(network, Cancellation));
+    }
+
+    [Fact]
+    public async Task Creating_from_a_missing_image_says_to_pull_it()
+    {
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Containers.CreateAsync(
+            new ContainerCreateRequest($"pipeline-tests/absent:{fixture.RunId}") { Labels = Labels() }, Cancellation));
+        Assert.Contains("not in the local engine", failure.Message);
+    }
+
+    [Fact]
+    public async Task Same_name_twice_is_a_clear_conflict()
+    {
+        var request = new ContainerCreateRequest(await fixture.ShellImageAsync())
+        {
+            Name = $"pipeline-test-twice-{fixture.RunId}", Labels = Labels(),
+        };
+        await Containers.CreateAsync(request, Cancellation);
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Containers.CreateAsync(request, Cancellation));
+        Assert.Contains("already exists", failure.Message);
+        await Containers.RemoveAsync(request.Name!, Cancellation);
+    }
+
+    private async Task<string?> WaitForHealthAsync(string id, string wanted)
+    {
+        // Bounded polling: the test checks the state is reached, never how fast.
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var health = (await Containers.InspectAsync(id, Cancellation))?.State.Health;
+            if (health == wanted) return health;
+            await Task.Delay(200, Cancellation);
+        }
+        return (await Containers.InspectAsync(id, Cancellation))?.State.Health;
+    }
+
+    private Dictionary<string, string> Labels(params (string Key, string Value)[] extra)
+    {
+        var labels = new Dictionary<string, string> { [DockerEngineFixture.LabelKey] = fixture.RunId };
+        foreach (var (key, value) in extra) labels[key] = value;
+        return labels;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -34,7 +34,8 @@ public sealed class BuildContextTar
             throw new PipelineException($"Build context {contextDirectory} does not exist",
                 "Pass the directory that holds the sources the Dockerfile copies.");
         }
-        var tar = new BuildContextTar(contextDirectory, dockerfile, await DockerIgnore.LoadAsync(contextDirectory, cancellation));
+        var ignore = await DockerIgnore.LoadAsync(contextDirectory, cancellation);
+        var tar = new BuildContextTar(contextDirectory, dockerfile, ignore);
         if (!File.Exists(Path.Combine(tar.ContextDirectory, tar.Dockerfile)))
         {
             throw new PipelineException($"Dockerfile {tar.Dockerfile} not found in the build context {tar.ContextDirectory}",

@@ -24,7 +24,7 @@ public interface IImageOperations
     /// <summary>Writes these images (with their tags) as one docker-save tarball to the stream.</summary>
     Task SaveAsync(IReadOnlyList<string> names, Stream destination, CancellationToken cancellation);
 
-    /// <summary>Loads a docker-save tarball and returns what the engine loaded (names, or IDs for untagged images).</summary>
+    /// <summary>Loads a docker-save tarball; returns what the engine loaded (names, or IDs of untagged images).</summary>
     Task<IReadOnlyList<string>> LoadAsync(Stream source, CancellationToken cancellation);
 
     /// <summary>Images carrying a label ("key" or "key=value").</summary>

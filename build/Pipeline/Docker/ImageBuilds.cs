@@ -14,7 +14,8 @@ internal sealed class ImageBuilds(DockerApiClient api) : IImageBuilds
         var output = new BuildOutput();
         try
         {
-            var messages = api.StreamMessagesAsync(call, watchdog => new StreamedContent(tar.WriteAsync, watchdog), cancellation);
+            var messages = api.StreamMessagesAsync(
+                call, watchdog => new StreamedContent(tar.WriteAsync, watchdog), cancellation);
             await foreach (var message in messages)
             {
                 if (message.ErrorMessage is { } error) throw output.Failure(error);

@@ -30,7 +30,8 @@ internal static class RegistryFailure
                 $"Registry {image.Registry} refused the login while pulling {image} (authentication failed)",
                 "Check the registry username and password (or log in again), then retry.",
                 message),
-            Cause.NotFound => new PipelineException(
+            // Its own type, so a stage for which the image is optional (the layer-cache seed) can catch just this.
+            Cause.NotFound => new ImageNotFoundException(
                 $"Image {image} not found in registry {image.Registry}",
                 "Check the image name and tag, or push the image first.",
                 message),

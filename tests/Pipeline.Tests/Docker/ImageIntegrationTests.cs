@@ -45,6 +45,7 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
             fixture.Engine.Images.PullAsync(image, credentials: null, Cancellation));
         Assert.Contains("unreachable", failure.Message);
         Assert.Contains(image, failure.Message);
+        Assert.IsNotType<ImageNotFoundException>(failure);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
     {
         var sandbox = fixture.RequireSandbox();
         var image = $"{sandbox.Registry}/pipeline-tests/absent-{fixture.RunId}:1";
-        var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+        var failure = await Assert.ThrowsAsync<ImageNotFoundException>(() =>
             fixture.Engine.Images.PullAsync(image, sandbox.Credentials, Cancellation));
         Assert.Equal($"Image {image} not found in registry {sandbox.Registry}", failure.Message);
     }
@@ -90,6 +91,35 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
         Assert.Contains("authentication failed", failure.Message);
         Assert.DoesNotContain("wrong-password-4711", failure.ToString());
         await fixture.Engine.Images.RemoveAsync($"{repository}:bad-login-{fixture.RunId}", force: true, Cancellation);
+    }
+
+    [Fact]
+    public async Task Build_pulls_a_private_base_image_with_the_registry_config_header()
+    {
+        var sandbox = fixture.RequireSandbox();
+        var repository = $"{sandbox.Registry}/pipeline-tests/docker-client";
+        var baseTag = "base-" + fixture.RunId;
+        await fixture.Engine.Images.TagAsync(await BuildScratchImageAsync("base"), repository, baseTag, Cancellation);
+        var digest = await fixture.Engine.Images.PushAsync($"{repository}:{baseTag}", sandbox.Credentials, Cancellation);
+        await fixture.Engine.Images.RemoveAsync($"{repository}:{baseTag}", force: true, Cancellation);
+        var context = DockerEngineFixture.CreateContext(
+            ("Dockerfile", $"FROM {repository}@{digest}\nLABEL {fixture.Label}\nCOPY extra.txt /\n"),
+            ("extra.txt", "extra"));
+        try
+        {
+            var anonymous = await Assert.ThrowsAsync<PipelineException>(() =>
+                fixture.Engine.Builds.BuildAsync(new ImageBuildRequest(context), Cancellation));
+            Assert.Contains($"Step 1/3 : FROM {repository}@{digest}", anonymous.Message);
+
+            var id = await fixture.Engine.Builds.BuildAsync(
+                new ImageBuildRequest(context) { Credentials = [sandbox.Credentials] }, Cancellation);
+            Assert.NotNull(await fixture.Engine.Images.InspectAsync(id, Cancellation));
+        }
+        finally
+        {
+            Directory.Delete(context, recursive: true);
+            await fixture.Engine.Images.RemoveAsync($"{repository}@{digest}", force: true, Cancellation);
+        }
     }
 
     private async Task<string> BuildScratchImageAsync(string purpose)

@@ -10,6 +10,7 @@ namespace Pipeline.Docker;
 /// </summary>
 internal sealed partial class BuildOutput
 {
+    private readonly LayerProgress _pull = new();
     private string _pending = "";
     private string? _successfullyBuilt;
 
@@ -35,10 +36,10 @@ internal sealed partial class BuildOutput
                 _pending = _pending[(newline + 1)..];
             }
         }
-        else if (message.Status is { Length: > 0 } status)
+        else
         {
-            // A FROM that pulls reports layer progress in the middle of the build.
-            Log.Note(message.Id is null ? status : $"{message.Id}: {status}");
+            // A FROM that pulls its base image reports layer progress in the middle of the build.
+            _pull.Observe(message);
         }
     }
 

@@ -3,15 +3,22 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Pipeline.Docker;
 
 /// <summary>
-/// HTTP to the engine: one HttpClient over the unix socket (or TCP), every call bounded by a timeout, and every
+/// HTTP to the engine: one HttpClient over the unix socket (or TCP), every call bounded by a limit, and every
 /// transport failure turned into a <see cref="PipelineException"/> that says how to get an engine.
 /// </summary>
 internal sealed class DockerApiClient : IDisposable
 {
+    // The engine's JSON is PascalCase; null members are left out so the engine's defaults apply.
+    private static readonly JsonSerializerOptions WireJson = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
     private readonly HttpClient _http;
 
     public DockerApiClient(DockerEndpoint endpoint, DockerTimeouts? timeouts = null)
@@ -21,7 +28,7 @@ internal sealed class DockerApiClient : IDisposable
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = Timeouts.Connect,
-            // The engine's connections are local and cheap; stale pooled ones after a dockerd restart are not.
+            // Connections to the engine are cheap; a pooled one that outlived a dockerd restart is not.
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         };
         if (endpoint.Transport == DockerTransport.UnixSocket)
@@ -49,19 +56,21 @@ internal sealed class DockerApiClient : IDisposable
             if (nullOn404 && response.StatusCode == HttpStatusCode.NotFound) return null;
             // 304 is the engine's "already so" (start of a running container, stop of a stopped one).
             if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified)
-                throw new DockerApiException(request, response.StatusCode, EngineMessage(body));
+                throw new DockerApiException(request, response.StatusCode, EngineFailure.EngineMessage(body));
             return body;
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (Exception failure) when (EngineFailure.IsTransport(failure) && !cancellation.IsCancellationRequested)
         {
-            throw new PipelineException(
-                $"Docker engine at {Endpoint} did not answer {request} within {limit.TotalSeconds:0.#} s",
-                "Check that dockerd is healthy (sandbox/up.sh restarts it), then retry.");
+            throw EngineFailure.For(Endpoint, request, failure,
+                deadline.IsCancellationRequested ? $"did not answer {request} within {Seconds(limit)}" : null);
         }
-        catch (HttpRequestException failure)
-        {
-            throw TransportFailure(failure);
-        }
+    }
+
+    public async Task<T?> GetJsonAsync<T>(DockerRequest request, CancellationToken cancellation, bool nullOn404 = false)
+        where T : class
+    {
+        var body = await SendAsync(request, cancellation, nullOn404);
+        return body is null ? null : JsonSerializer.Deserialize<T>(body);
     }
 
     /// <summary>
@@ -81,28 +90,16 @@ internal sealed class DockerApiClient : IDisposable
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(deadline.Token);
-                throw new DockerApiException(request, response.StatusCode, EngineMessage(text));
+                throw new DockerApiException(request, response.StatusCode, EngineFailure.EngineMessage(text));
             }
             await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
             return await consume(stream, deadline.Token);
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (Exception failure) when (EngineFailure.IsTransport(failure) && !cancellation.IsCancellationRequested)
         {
-            throw new PipelineException(
-                $"Docker engine at {Endpoint} did not finish {request} within {limit.TotalSeconds:0.#} s",
-                "The command or container may be stuck; its log (docker logs) says more.");
+            throw EngineFailure.For(Endpoint, request, failure,
+                deadline.IsCancellationRequested ? $"did not finish {request} within {Seconds(limit)}" : null);
         }
-        catch (HttpRequestException failure)
-        {
-            throw TransportFailure(failure);
-        }
-    }
-
-    public async Task<T?> GetJsonAsync<T>(DockerRequest request, CancellationToken cancellation, bool nullOn404 = false)
-        where T : class
-    {
-        var body = await SendAsync(request, cancellation, nullOn404);
-        return body is null ? null : JsonSerializer.Deserialize<T>(body);
     }
 
     /// <summary>
@@ -124,9 +121,9 @@ internal sealed class DockerApiClient : IDisposable
             {
                 line = await reader.ReadLineAsync(watchdog.Token);
             }
-            catch (Exception failure) when (failure is OperationCanceledException or IOException or HttpRequestException)
+            catch (Exception failure) when (EngineFailure.IsTransport(failure) && !cancellation.IsCancellationRequested)
             {
-                throw StreamFailure(request, failure, watchdog, cancellation);
+                throw StreamFailure(request, failure, watchdog);
             }
             if (line is null) yield break;
             watchdog.Touch();
@@ -134,8 +131,8 @@ internal sealed class DockerApiClient : IDisposable
         }
     }
 
-    /// <summary>A raw byte stream (image save); the caller copies it and must touch the watchdog as bytes arrive.</summary>
-    internal async Task<HttpResponseMessage> OpenStreamAsync(
+    /// <summary>Sends a streaming call and returns once the headers are in; the caller reads the body.</summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(
         DockerRequest request, Func<IdleWatchdog, HttpContent>? body, IdleWatchdog watchdog,
         CancellationToken cancellation)
     {
@@ -148,47 +145,26 @@ internal sealed class DockerApiClient : IDisposable
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(watchdog.Token);
-                throw new DockerApiException(request, response.StatusCode, EngineMessage(text));
+                throw new DockerApiException(request, response.StatusCode, EngineFailure.EngineMessage(text));
             }
         }
-        catch (Exception failure) when (failure is OperationCanceledException or IOException or HttpRequestException)
+        catch (Exception failure) when (EngineFailure.IsTransport(failure) && !cancellation.IsCancellationRequested)
         {
-            throw StreamFailure(request, failure, watchdog, cancellation);
+            throw StreamFailure(request, failure, watchdog);
         }
     }
 
-    private Exception StreamFailure(
-        DockerRequest request, Exception failure, IdleWatchdog watchdog, CancellationToken cancellation)
-    {
-        if (cancellation.IsCancellationRequested) return new OperationCanceledException(cancellation);
-        if (watchdog.Token.IsCancellationRequested)
-        {
-            return new PipelineException(
-                $"Docker engine sent nothing for {watchdog.Idle.TotalMinutes:0.#} min during {request}",
-                "The engine or the registry behind it is stuck: check dockerd's log and the registry, then retry.");
-        }
-        // A failure while producing the request body (an unreadable context file) is the real story.
-        for (var inner = failure.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is PipelineException reason) return reason;
-        }
-        if (failure is HttpRequestException http && FindSocketError(http) is not null) return TransportFailure(http);
-        return new PipelineException(
-            $"The connection to the Docker engine at {Endpoint} broke during {request}",
-            "Check that dockerd is still running (its log says why it dropped the call), then retry.",
-            failure.Message, failure);
-    }
+    private PipelineException StreamFailure(DockerRequest request, Exception failure, IdleWatchdog watchdog) =>
+        EngineFailure.For(Endpoint, request, failure, watchdog.Token.IsCancellationRequested
+            ? $"sent nothing for {watchdog.Idle.TotalMinutes:0.##} min during {request}"
+            : null);
+
+    private static string Seconds(TimeSpan limit) => $"{limit.TotalSeconds:0.#} s";
 
     private static HttpContent? JsonContent(DockerRequest request) => request.JsonBody is null
         ? null
         : new StringContent(JsonSerializer.Serialize(request.JsonBody, request.JsonBody.GetType(), WireJson),
             System.Text.Encoding.UTF8, "application/json");
-
-    // The engine's JSON is PascalCase; null members are left out so the engine's defaults apply.
-    private static readonly JsonSerializerOptions WireJson = new()
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 
     private static HttpRequestMessage CreateMessage(DockerRequest request, HttpContent? content)
     {
@@ -211,59 +187,6 @@ internal sealed class DockerApiClient : IDisposable
             socket.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Engine errors are {"message": "..."}; anything else is passed on as text.</summary>
-    internal static string EngineMessage(string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            if (json.RootElement.ValueKind == JsonValueKind.Object &&
-                json.RootElement.TryGetProperty("message", out var text) && text.ValueKind == JsonValueKind.String)
-                return text.GetString() ?? "";
-        }
-        catch (JsonException)
-        {
-        }
-        return body.Trim();
-    }
-
-    internal PipelineException TransportFailure(HttpRequestException failure)
-    {
-        var socketError = FindSocketError(failure);
-        var where = Endpoint.ToString();
-        var startIt = Endpoint.Transport == DockerTransport.UnixSocket
-            ? "Start the engine with sandbox/up.sh (or dockerd), or set DOCKER_HOST to a running engine."
-            : "Start the engine or fix DOCKER_HOST (tcp://host:port, plain HTTP).";
-        return socketError switch
-        {
-            SocketError.AccessDenied => new PipelineException(
-                $"Permission denied on the Docker socket {Endpoint.Address}",
-                "Run as root, or add your user to the docker group (then log in again).",
-                failure.Message, failure),
-            SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported when
-                Endpoint.Transport == DockerTransport.UnixSocket && !File.Exists(Endpoint.Address) =>
-                new PipelineException($"No Docker engine socket at {Endpoint.Address}", startIt, failure.Message, failure),
-            SocketError.ConnectionRefused => new PipelineException(
-                $"No Docker engine is listening at {where} (connection refused)", startIt, failure.Message, failure),
-            SocketError.TimedOut => new PipelineException(
-                $"Connecting to the Docker engine at {where} timed out", startIt, failure.Message, failure),
-            _ when Endpoint.Transport == DockerTransport.UnixSocket && !File.Exists(Endpoint.Address) =>
-                new PipelineException($"No Docker engine socket at {Endpoint.Address}", startIt, failure.Message, failure),
-            _ => new PipelineException(
-                $"Could not talk to the Docker engine at {where}", startIt, failure.Message, failure),
-        };
-    }
-
-    private static SocketError? FindSocketError(Exception failure)
-    {
-        for (Exception? inner = failure; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is SocketException socket) return socket.SocketErrorCode;
-            if (inner is TimeoutException) return SocketError.TimedOut;
-        }
-        return null;
     }
 
     public void Dispose() => _http.Dispose();

@@ -39,6 +39,37 @@ public sealed class DockerApiClientTests
     }
 
     [Fact]
+    public async Task Ping_over_tcp_returns_the_engine_api_version()
+    {
+        await using var fake = new FakeEngine(
+            FakeEngine.Status(200, "OK", """{"Version":"20.10.24","ApiVersion":"1.41"}"""), tcp: true);
+        using var engine = DockerEngine.Connect(fake.DockerHost);
+        Assert.Equal(DockerTransport.Tcp, engine.Endpoint.Transport);
+        Assert.Equal("1.41", await engine.PingAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Engine_that_accepts_but_never_answers_fails_on_the_call_limit()
+    {
+        await using var fake = new FakeEngine("", hangAfterResponse: true);
+        using var engine = new DockerEngine(DockerEndpoint.Parse(fake.DockerHost),
+            DockerTimeouts.Default with { Metadata = TimeSpan.FromMilliseconds(300) });
+        var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+            engine.Images.InspectAsync("anything", Cancellation));
+        Assert.Contains("did not answer GET /v1.41/images/anything/json", failure.Message);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_stays_a_cancellation()
+    {
+        await using var fake = new FakeEngine("", hangAfterResponse: true);
+        using var engine = DockerEngine.Connect(fake.DockerHost);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        cancel.CancelAfter(200);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.Images.InspectAsync("x", cancel.Token));
+    }
+
+    [Fact]
     public async Task Error_line_inside_a_200_build_stream_fails_naming_the_step()
     {
         await using var fake = new FakeEngine(FakeEngine.Stream(

@@ -9,21 +9,33 @@ namespace Pipeline.Tests.Docker;
 /// </summary>
 internal sealed class FakeEngine : IAsyncDisposable
 {
-    private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
 
-    public FakeEngine(string response, bool hangAfterResponse = false)
+    /// <param name="tcp">Listen on a loopback TCP port instead of a unix socket.</param>
+    public FakeEngine(string response, bool hangAfterResponse = false, bool tcp = false)
     {
-        SocketPath = Path.Combine(Path.GetTempPath(), $"fake-docker-{Guid.NewGuid():N}.sock");
-        _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        if (tcp)
+        {
+            _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            _listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            DockerHost = "tcp://" + _listener.LocalEndPoint;
+        }
+        else
+        {
+            SocketPath = Path.Combine(Path.GetTempPath(), $"fake-docker-{Guid.NewGuid():N}.sock");
+            _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+            DockerHost = "unix://" + SocketPath;
+        }
         _listener.Listen();
         _serving = ServeAsync(Encoding.UTF8.GetBytes(response), hangAfterResponse);
     }
 
-    public string SocketPath { get; }
+    public string? SocketPath { get; }
 
-    public string DockerHost => "unix://" + SocketPath;
+    public string DockerHost { get; }
 
     /// <summary>A 200 response whose chunked body is these lines, as the engine streams JSON messages.</summary>
     public static string Stream(params string[] lines)
@@ -92,7 +104,7 @@ internal sealed class FakeEngine : IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
-        File.Delete(SocketPath);
+        if (SocketPath is not null) File.Delete(SocketPath);
         _stop.Dispose();
     }
 }

@@ -1,0 +1,41 @@
+# Docker engine: reuse whatever answers on the socket, else start our own dockerd (no systemd here).
+
+ENGINE_DIR="$STATE/engine"
+ENGINE_PID="$ENGINE_DIR/dockerd.pid"
+ENGINE_LOG="$ENGINE_DIR/dockerd.log"
+ENGINE_WAIT_S=30
+
+ensure_engine() {
+  local sock; sock=$(engine_socket)
+  if engine_ping; then
+    summary engine "ok ($sock)"
+    return
+  fi
+  mkdir -p "$ENGINE_DIR"
+  # A dockerd we started earlier may still be starting up (or wedged): never start a second one on top.
+  if ! pid_alive "$ENGINE_PID" dockerd >/dev/null; then
+    # A stale socket file makes dockerd refuse to listen; nothing answers on it (we just pinged).
+    [[ -S "$sock" ]] && rm -f "$sock"
+    step_start "starting dockerd on $sock" "log: $ENGINE_LOG"
+    # setsid + closed stdio: the daemon must outlive this script and not hold its caller's pipes open;
+    # 9>&- because fd 9 is up.sh's lock, which a daemon would otherwise hold forever.
+    # --pidfile is written by dockerd itself, and removed on clean exit.
+    setsid nohup dockerd --host "unix://$sock" --pidfile "$ENGINE_PID" \
+      </dev/null >>"$ENGINE_LOG" 2>&1 9>&- &
+  else
+    step_start "waiting for the dockerd we started earlier (pid $(<"$ENGINE_PID"))"
+  fi
+  local i
+  for ((i = 1; i <= ENGINE_WAIT_S * 2; i++)); do
+    engine_ping && break
+    ((i % 10 == 0)) && log "  still waiting for $sock/_ping ($((i / 2))s)"
+    sleep 0.5
+  done
+  if ! engine_ping; then
+    printf '%s\n' "--- last lines of $ENGINE_LOG ---" >&2
+    tail -n 25 "$ENGINE_LOG" >&2 || true
+    die "dockerd did not answer /_ping within ${ENGINE_WAIT_S}s. Read the log above; common causes: another dockerd holding /var/lib/docker (/var/run/docker.pid), missing iptables or cgroup permissions. Fix, then run sandbox/down.sh and sandbox/up.sh"
+  fi
+  step_end
+  summary engine "started ($sock, pid $(<"$ENGINE_PID"))"
+}

@@ -1,0 +1,76 @@
+# Host packages: checked cheaply (one dpkg-query), installed only when something is missing.
+
+# One Debian package per line, with why the sandbox needs it. Later parts append here
+# (openssh-server for the staging host, nginx for the load balancer, awscli as the AWS client).
+SANDBOX_PACKAGES=(
+  docker.io        # dockerd 20.10 (API 1.41) and containerd
+  debootstrap      # the base image is built from the apt mirror: no registry can be pulled from
+  docker-registry  # distribution 2.8, the local registry on 127.0.0.1:5000
+  apache2-utils    # htpasswd -B for the registry's bcrypt password file
+  curl             # Engine API over the unix socket, registry probes
+  ca-certificates  # the host CA bundle copied into the node image
+  jq               # parses the Engine API's streamed JSON, writes sandbox.json
+)
+
+# Without root or apt we cannot install or start anything: say exactly what is needed instead.
+print_manual_instructions() {
+  local sock; sock=$(engine_socket)
+  cat >&2 <<EOF
+[sandbox] up.sh needs root on a Debian/apt machine ($1). To prepare the machine by hand:
+  1. install: ${SANDBOX_PACKAGES[*]}
+  2. start the engine (no systemd needed):
+       setsid nohup dockerd --host unix://$sock >/var/log/dockerd.log 2>&1 &
+       curl --unix-socket $sock http://localhost/_ping     # must print OK
+  3. start the registry (config: listen 127.0.0.1:5000, htpasswd auth, delete enabled):
+       htpasswd -B -c HTPASSWD $REGISTRY_USER
+       setsid nohup docker-registry serve CONFIG.yml >registry.log 2>&1 &
+  then run sandbox/up.sh as root to build the fixture images, or see sandbox/README.md.
+EOF
+  exit 1
+}
+
+check_host() {
+  [[ $EUID -eq 0 ]] || print_manual_instructions "running as uid $EUID, not root"
+  command -v apt-get >/dev/null && command -v dpkg-query >/dev/null \
+    || print_manual_instructions "no apt-get/dpkg-query found"
+}
+
+missing_packages() {
+  # Packages never seen by dpkg are absent from the output (error on stderr), so compare names.
+  local installed
+  installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${SANDBOX_PACKAGES[@]}" 2>/dev/null \
+    | awk '$NF == "installed" {print $1}')
+  local p
+  for p in "${SANDBOX_PACKAGES[@]}"; do
+    grep -qx -- "$p" <<<"$installed" || echo "$p"
+  done
+}
+
+# Debian's postinst scripts would start docker-registry's own instance on *:5000 with no auth
+# (and the distro dockerd): a policy-rc.d that denies service starts keeps us the only one starting them.
+with_services_blocked() {
+  local policy=/usr/sbin/policy-rc.d ours=0 rc=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# pipeline sandbox: installing packages, services are started by sandbox/up.sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"; ours=1
+  fi
+  "$@" || rc=$?
+  ((ours)) && rm -f "$policy"
+  return "$rc"
+}
+
+ensure_packages() {
+  local missing
+  mapfile -t missing < <(missing_packages)
+  if ((${#missing[@]} == 0)); then
+    summary packages "ok"
+    return
+  fi
+  step_start "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  with_services_blocked apt-get update -qq || die "apt-get update failed (see above); check the apt sources and the network"
+  with_services_blocked apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || die "apt-get install ${missing[*]} failed (see above)"
+  step_end
+  summary packages "installed ${missing[*]}"
+}

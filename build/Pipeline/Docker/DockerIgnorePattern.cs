@@ -16,7 +16,17 @@ public sealed class DockerIgnorePattern
     {
         Pattern = pattern;
         IsException = exclusion;
-        _regex = new Regex(Compile(pattern), RegexOptions.CultureInvariant);
+        try
+        {
+            if (exclusion && pattern.Length == 0) throw new FormatException("a '!' with no pattern after it");
+            _regex = new Regex(Compile(pattern), RegexOptions.CultureInvariant);
+        }
+        catch (Exception invalid) when (invalid is FormatException or ArgumentException)
+        {
+            // The engine refuses such a file too ("syntax error in pattern"); better to say so before sending.
+            throw new PipelineException($".dockerignore line '{this}' is not a valid pattern: {invalid.Message}",
+                "Fix or remove that line in .dockerignore.", invalid.Message, invalid);
+        }
     }
 
     /// <summary>The cleaned pattern, without the leading '!'.</summary>
@@ -104,8 +114,8 @@ public sealed class DockerIgnorePattern
                     if (i + 1 < pattern.Length) regex.Append(Regex.Escape(pattern[++i].ToString()));
                     else regex.Append(@"\\");
                     break;
-                case '[' or ']':
-                    regex.Append(ch);
+                case '[':
+                    i = AppendClass(pattern, i, regex);
                     break;
                 default:
                     regex.Append(Regex.Escape(ch.ToString()));
@@ -113,5 +123,29 @@ public sealed class DockerIgnorePattern
             }
         }
         return regex.Append('$').ToString();
+    }
+
+    /// <summary>
+    /// Copies a "[...]" class as the engine does (it hands the class to Go's regexp): "^" negates, "a-z" is a range,
+    /// "\" escapes. Returns the index of the closing bracket.
+    /// </summary>
+    private static int AppendClass(string pattern, int start, StringBuilder regex)
+    {
+        regex.Append('[');
+        var i = start + 1;
+        if (i < pattern.Length && pattern[i] == '^') regex.Append(pattern[i++]);
+        for (var first = true; i < pattern.Length; i++, first = false)
+        {
+            var ch = pattern[i];
+            if (ch == ']' && !first)
+            {
+                regex.Append(']');
+                return i;
+            }
+            if (ch == '\\' && i + 1 < pattern.Length) regex.Append('\\').Append(pattern[++i]);
+            else if (ch is '[' or '\\') regex.Append('\\').Append(ch);
+            else regex.Append(ch);
+        }
+        throw new FormatException("an unclosed '[' character class");
     }
 }

@@ -34,6 +34,9 @@ public sealed class DockerIgnoreTests
     [InlineData("src/**/test", "src/a/b/test", true)]
     [InlineData("[a-c].txt", "b.txt", true)]
     [InlineData("[a-c].txt", "d.txt", false)]
+    [InlineData("[^a].txt", "b.txt", true)]
+    [InlineData("[^a].txt", "a.txt", false)]
+    [InlineData("[]x].txt", "].txt", true)]
     [InlineData(@"\*.txt", "*.txt", true)]
     [InlineData(@"\*.txt", "a.txt", false)]
     [InlineData("a.b", "axb", false)]
@@ -95,6 +98,15 @@ public sealed class DockerIgnoreTests
         Assert.False(ignore.IsExcluded("docker/Dockerfile"));
         Assert.True(ignore.IsExcluded("docker/other"));
         Assert.True(ignore.MayIncludeBelow("docker"));
+    }
+
+    [Theory]
+    [InlineData("[abc")]
+    [InlineData("!")]
+    public void Invalid_pattern_is_a_clear_error(string line)
+    {
+        var failure = Assert.Throws<PipelineException>(() => DockerIgnore.Parse(line));
+        Assert.Contains(".dockerignore", failure.Message);
     }
 
     [Theory]

@@ -36,6 +36,11 @@ public sealed class BuildContextTar
         }
         var ignore = await DockerIgnore.LoadAsync(contextDirectory, cancellation);
         var tar = new BuildContextTar(contextDirectory, dockerfile, ignore);
+        if (tar.Dockerfile.StartsWith('/') || tar.Dockerfile == ".." || tar.Dockerfile.StartsWith("../"))
+        {
+            throw new PipelineException($"Dockerfile {dockerfile} is outside the build context {tar.ContextDirectory}",
+                "Give the Dockerfile path relative to the context directory, inside it (e.g. docker/Dockerfile).");
+        }
         if (!File.Exists(Path.Combine(tar.ContextDirectory, tar.Dockerfile)))
         {
             throw new PipelineException($"Dockerfile {tar.Dockerfile} not found in the build context {tar.ContextDirectory}",

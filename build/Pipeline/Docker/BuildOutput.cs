@@ -57,9 +57,9 @@ internal sealed partial class BuildOutput
     public PipelineException Failure(string error)
     {
         Complete();
-        var where = CurrentStep ?? "before the first step";
+        var where = CurrentStep is null ? "before the first step" : "at " + CurrentStep;
         return new PipelineException(
-            $"docker build failed at {where}: {error}",
+            $"docker build failed {where}: {error}",
             CurrentStep is null
                 ? "Check the Dockerfile and the build context (is the file ignored by .dockerignore?)."
                 : "Fix that step in the Dockerfile (its output is above), then build again.",

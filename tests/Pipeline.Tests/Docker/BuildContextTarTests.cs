@@ -99,6 +99,17 @@ public sealed class BuildContextTarTests : IDisposable
         Assert.Contains("docker/Nope", failure.Message);
     }
 
+    [Theory]
+    [InlineData("../Dockerfile")]
+    [InlineData("/etc/Dockerfile")]
+    [InlineData("docker/../../Dockerfile")]
+    public async Task Dockerfile_outside_the_context_is_refused(string dockerfile)
+    {
+        var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+            BuildContextTar.CreateAsync(_context, dockerfile, TestContext.Current.CancellationToken));
+        Assert.Contains("outside the build context", failure.Message);
+    }
+
     private async Task<byte[]> WriteAsync()
     {
         var tar = await BuildContextTar.CreateAsync(_context, "Dockerfile", TestContext.Current.CancellationToken);

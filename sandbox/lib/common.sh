@@ -64,7 +64,8 @@ engine() {
 }
 
 engine_ping() {
-  [[ "$(curl -s --max-time 2 --unix-socket "$(engine_socket)" http://localhost/_ping 2>/dev/null)" == OK ]]
+  local answer; answer=$(curl -s --max-time 2 --unix-socket "$(engine_socket)" http://localhost/_ping 2>/dev/null || true)
+  [[ $answer == OK ]]
 }
 
 registry_password() { cat "$STATE/registry/password"; }

@@ -3,7 +3,7 @@
 ENGINE_DIR="$STATE/engine"
 ENGINE_PID="$ENGINE_DIR/dockerd.pid"
 ENGINE_LOG="$ENGINE_DIR/dockerd.log"
-ENGINE_WAIT_S=30
+ENGINE_WAIT_S=${ENGINE_WAIT_S:-30}
 
 ensure_engine() {
   local sock; sock=$(engine_socket)
@@ -19,22 +19,29 @@ ensure_engine() {
     step_start "starting dockerd on $sock" "log: $ENGINE_LOG"
     # setsid + closed stdio: the daemon must outlive this script and not hold its caller's pipes open;
     # 9>&- because fd 9 is up.sh's lock, which a daemon would otherwise hold forever.
-    # --pidfile is written by dockerd itself, and removed on clean exit.
-    setsid nohup dockerd --host "unix://$sock" --pidfile "$ENGINE_PID" \
+    # Our pid file comes from $! (setsid and nohup exec, so it is dockerd's pid) because dockerd writes
+    # its own --pidfile only late in start-up; it gets a separate one, away from the system dockerd's.
+    setsid nohup dockerd --host "unix://$sock" --pidfile "$ENGINE_DIR/dockerd.own.pid" \
       </dev/null >>"$ENGINE_LOG" 2>&1 9>&- &
+    echo $! >"$ENGINE_PID"
   else
     step_start "waiting for the dockerd we started earlier (pid $(<"$ENGINE_PID"))"
   fi
   local i
   for ((i = 1; i <= ENGINE_WAIT_S * 2; i++)); do
     engine_ping && break
+    # A dockerd that already exited (bad flags, data-root locked) will not answer: fail now, not in 30 s.
+    pid_alive "$ENGINE_PID" dockerd >/dev/null || { sleep 0.3; break; }
     ((i % 10 == 0)) && log "  still waiting for $sock/_ping ($((i / 2))s)"
     sleep 0.5
   done
   if ! engine_ping; then
     printf '%s\n' "--- last lines of $ENGINE_LOG ---" >&2
     tail -n 25 "$ENGINE_LOG" >&2 || true
-    die "dockerd did not answer /_ping within ${ENGINE_WAIT_S}s. Read the log above; common causes: another dockerd holding /var/lib/docker (/var/run/docker.pid), missing iptables or cgroup permissions. Fix, then run sandbox/down.sh and sandbox/up.sh"
+    # A daemon that never answered is broken, not slow: stop it rather than leave it to grab the socket later.
+    local pid; pid=$(pid_alive "$ENGINE_PID" dockerd) && { warn "stopping the unresponsive dockerd (pid $pid)"; stop_pid "$pid" dockerd 10; }
+    rm -f "$ENGINE_PID"
+    die "dockerd did not answer /_ping (it exited, or ${ENGINE_WAIT_S}s passed). Read the log above; common causes: another dockerd holding /var/lib/docker (/var/run/docker.pid), missing iptables or cgroup permissions. Fix, then run sandbox/down.sh and sandbox/up.sh"
   fi
   step_end
   summary engine "started ($sock, pid $(<"$ENGINE_PID"))"

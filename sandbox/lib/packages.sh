@@ -18,13 +18,18 @@ print_manual_instructions() {
   cat >&2 <<EOF
 [sandbox] up.sh needs root on a Debian/apt machine ($1). To prepare the machine by hand:
   1. install: ${SANDBOX_PACKAGES[*]}
-  2. start the engine (no systemd needed):
-       setsid nohup dockerd --host unix://$sock >/var/log/dockerd.log 2>&1 &
-       curl --unix-socket $sock http://localhost/_ping     # must print OK
-  3. start the registry (config: listen 127.0.0.1:5000, htpasswd auth, delete enabled):
-       htpasswd -B -c HTPASSWD $REGISTRY_USER
-       setsid nohup docker-registry serve CONFIG.yml >registry.log 2>&1 &
-  then run sandbox/up.sh as root to build the fixture images, or see sandbox/README.md.
+  2. start the engine (no systemd needed), wait until the ping prints OK:
+       setsid nohup dockerd --host unix://$sock </dev/null >/var/log/dockerd.log 2>&1 &
+       curl --unix-socket $sock http://localhost/_ping
+  3. start the registry on $REGISTRY_ADDR (an unauthenticated GET /v2/ must answer 401):
+       mkdir -p $REG_DIR/data
+       head -c 24 /dev/urandom | base64 | tr '+/' '-_' >$REG_PASSWORD; chmod 600 $REG_PASSWORD
+       htpasswd -B -i -c $REG_HTPASSWD $REGISTRY_USER <$REG_PASSWORD
+       cat >$REG_CONFIG <<'YAML'
+$(registry_config_text)
+YAML
+       setsid nohup docker-registry serve $REG_CONFIG </dev/null >$REG_LOG 2>&1 &
+  then, as root, sandbox/up.sh builds the fixture images (see sandbox/README.md).
 EOF
   exit 1
 }
@@ -38,7 +43,8 @@ check_host() {
 missing_packages() {
   # Packages never seen by dpkg are absent from the output (error on stderr), so compare names.
   local installed
-  installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${SANDBOX_PACKAGES[@]}" 2>/dev/null \
+  # dpkg-query exits 1 when any name is unknown; the output for the known ones is still good.
+  installed=$({ dpkg-query -W -f='${Package} ${Status}\n' "${SANDBOX_PACKAGES[@]}" 2>/dev/null || true; } \
     | awk '$NF == "installed" {print $1}')
   local p
   for p in "${SANDBOX_PACKAGES[@]}"; do

@@ -30,9 +30,8 @@ ensure_registry_credentials() {
   fi
 }
 
-write_registry_config() {
-  local tmp="$REG_CONFIG.tmp"
-  cat >"$tmp" <<EOF
+registry_config_text() {
+  cat <<EOF
 # Written by sandbox/up.sh; edits are overwritten on the next run.
 version: 0.1
 log:
@@ -55,6 +54,11 @@ auth:
     realm: pipeline-sandbox
     path: $REG_HTPASSWD
 EOF
+}
+
+write_registry_config() {
+  local tmp="$REG_CONFIG.tmp"
+  registry_config_text >"$tmp"
   if cmp -s "$tmp" "$REG_CONFIG"; then rm -f "$tmp"; else mv "$tmp" "$REG_CONFIG"; echo changed; fi
 }
 

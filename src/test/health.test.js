@@ -3,7 +3,7 @@
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const request = require('supertest');
-const { connectStores, requireStores, closeStores, startApp, startBlackHole } = require('./helpers');
+const { connectStores, openStores, closeStores, startApp, startBlackHole } = require('./helpers');
 const { CHECK_TIMEOUT_MS } = require('../lib/health');
 
 describe('GET /healthcheck', { timeout: 30000 }, () => {
@@ -12,8 +12,7 @@ describe('GET /healthcheck', { timeout: 30000 }, () => {
   let blackHole;
 
   before(async () => {
-    stores = await connectStores();
-    await requireStores(stores);
+    stores = await openStores();
     app = await startApp({ ...stores, version: 'health-test' });
     blackHole = await startBlackHole();
   });

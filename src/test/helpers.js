@@ -34,6 +34,20 @@ async function requireStores({ db, redis, mysqlConfig, redisConfig }) {
   }
 }
 
+// Connects and checks both stores. On failure it closes them before throwing: Node 18's runner
+// skips `after` hooks when `before` fails, and a reconnecting Redis client would keep the test
+// process (and so `npm test`) alive for ever.
+async function openStores(overrides = {}) {
+  const stores = await connectStores(overrides);
+  try {
+    await requireStores(stores);
+  } catch (err) {
+    await closeStores(stores);
+    throw err;
+  }
+  return stores;
+}
+
 async function closeStores({ db, redis }) {
   // QUIT only makes sense on a live connection; a hung or absent Redis is just dropped.
   const quit = redis.status === 'ready' ? withTimeout(redis.quit(), 3000, 'Redis close') : Promise.resolve();
@@ -90,4 +104,4 @@ async function freePort() {
   return port;
 }
 
-module.exports = { config, connectStores, requireStores, closeStores, startApp, startBlackHole, freePort };
+module.exports = { config, connectStores, openStores, requireStores, closeStores, startApp, startBlackHole, freePort };

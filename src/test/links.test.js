@@ -4,7 +4,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { randomUUID } = require('node:crypto');
 const request = require('supertest');
-const { connectStores, requireStores, closeStores, startApp, freePort } = require('./helpers');
+const { connectStores, openStores, closeStores, startApp, freePort } = require('./helpers');
 const { cacheKey, hitsKey } = require('../lib/links');
 
 // Every run uses fresh URLs, so the suite can be rerun against the same database.
@@ -16,8 +16,7 @@ describe('link shortener (MySQL + Redis)', { timeout: 30000 }, () => {
   let app;
 
   before(async () => {
-    stores = await connectStores();
-    await requireStores(stores);
+    stores = await openStores();
     app = await startApp(stores);
   });
 

@@ -30,7 +30,7 @@ internal sealed class ImageOperations(DockerApiClient api) : IImageOperations
         {
             await foreach (var message in api.StreamMessagesAsync(request, body: null, cancellation))
             {
-                if (message.ErrorMessage is { } error) throw RegistryFailure.ForPull(image, error);
+                if (message.ErrorMessage is { } error) throw RegistryFailure.ForPull(image, error, credentials is null);
                 progress.Observe(message);
             }
         }
@@ -38,7 +38,7 @@ internal sealed class ImageOperations(DockerApiClient api) : IImageOperations
         {
             // Before any progress the engine still answers with a status code (404 for an unknown image, 500 for an
             // unreachable registry); the registry's own words are in the message either way.
-            throw RegistryFailure.ForPull(image, refused.EngineMessage);
+            throw RegistryFailure.ForPull(image, refused.EngineMessage, credentials is null);
         }
     }
 
@@ -73,13 +73,13 @@ internal sealed class ImageOperations(DockerApiClient api) : IImageOperations
         {
             await foreach (var message in api.StreamMessagesAsync(request, body: null, cancellation))
             {
-                if (message.ErrorMessage is { } error) throw RegistryFailure.ForPush(image, error);
+                if (message.ErrorMessage is { } error) throw RegistryFailure.ForPush(image, error, credentials is null);
                 progress.Observe(message);
             }
         }
         catch (DockerApiException refused)
         {
-            throw RegistryFailure.ForPush(image, refused.EngineMessage);
+            throw RegistryFailure.ForPush(image, refused.EngineMessage, credentials is null);
         }
         return progress.Digest ?? throw new PipelineException(
             $"Pushing {image} finished but the engine reported no digest",

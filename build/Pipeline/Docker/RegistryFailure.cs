@@ -19,9 +19,10 @@ internal static class RegistryFailure
          "tls handshake timeout", "context deadline exceeded", "server gave http response to https client",
          "connection reset"];
 
-    public static PipelineException ForPull(ImageReference image, string message) =>
+    public static PipelineException ForPull(ImageReference image, string message, bool anonymous) =>
         Classify(message) switch
         {
+            Cause.Unauthorized when anonymous => NeedsLogin(image, "pulling", message),
             Cause.Unreachable => new PipelineException(
                 $"Registry {image.Registry} is unreachable while pulling {image}",
                 "Start the registry (sandbox/up.sh for the local one) or check the registry address, then retry.",
@@ -39,9 +40,10 @@ internal static class RegistryFailure
                 "Check the message above and the registry, then retry.", message),
         };
 
-    public static PipelineException ForPush(ImageReference image, string message) =>
+    public static PipelineException ForPush(ImageReference image, string message, bool anonymous) =>
         Classify(message) switch
         {
+            Cause.Unauthorized when anonymous => NeedsLogin(image, "pushing", message),
             Cause.Unreachable => new PipelineException(
                 $"Registry {image.Registry} is unreachable while pushing {image}",
                 "Start the registry (sandbox/up.sh for the local one) or check the registry address, then retry.",
@@ -56,6 +58,10 @@ internal static class RegistryFailure
             _ => new PipelineException($"Pushing {image} to {image.Registry} failed: {message}",
                 "Check the message above and the registry, then retry.", message),
         };
+
+    private static PipelineException NeedsLogin(ImageReference image, string doing, string message) => new(
+        $"Registry {image.Registry} needs a login for {doing} {image}, and none was given (authentication failed)",
+        "Set the registry username and password (see ./build.sh --help), then retry.", message);
 
     internal enum Cause
     {

@@ -59,6 +59,16 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
     }
 
     [Fact]
+    public async Task Pull_without_a_login_from_the_sandbox_registry_says_a_login_is_needed()
+    {
+        var sandbox = fixture.RequireSandbox();
+        var image = $"{sandbox.Registry}/pipeline-tests/absent-{fixture.RunId}:1";
+        var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+            fixture.Engine.Images.PullAsync(image, credentials: null, Cancellation));
+        Assert.StartsWith($"Registry {sandbox.Registry} needs a login", failure.Message);
+    }
+
+    [Fact]
     public async Task Push_returns_the_digest_and_the_image_pulls_back_by_it()
     {
         var sandbox = fixture.RequireSandbox();

@@ -4,7 +4,7 @@
 const http = require('node:http');
 
 const port = Number(process.env.PORT || 3000);
-const req = http.get({ host: '127.0.0.1', port, path: '/healthcheck', timeout: 4000 }, (res) => {
+const req = http.get({ host: '127.0.0.1', port, path: '/healthcheck', timeout: 3000 }, (res) => {
   res.resume();
   process.exit(res.statusCode === 200 ? 0 : 1);
 });

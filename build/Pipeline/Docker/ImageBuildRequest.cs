@@ -14,7 +14,11 @@ public sealed record ImageBuildRequest(string ContextDirectory)
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Images whose layers may serve as cache; the legacy builder only uses ones already pulled.</summary>
+    /// <summary>
+    /// Images whose layers may serve as cache; the legacy builder only uses ones already in the engine. When this
+    /// list is not empty, the legacy builder uses only these and ignores its own local cache, so a list of one
+    /// unrelated image makes every step run again: include recent local builds too.
+    /// </summary>
     public IReadOnlyList<string> CacheFrom { get; init; } = [];
 
     /// <summary>Off by default: base images come from the local sandbox or were pulled on purpose.</summary>

@@ -59,6 +59,31 @@ public sealed class ImageBuildIntegrationTests(DockerEngineFixture fixture)
     }
 
     [Fact]
+    public async Task Cache_from_replaces_the_local_cache_in_the_legacy_builder()
+    {
+        var context = DockerEngineFixture.CreateContext(
+            ("Dockerfile", $"FROM scratch\nLABEL {fixture.Label}\nCOPY cached.txt /\n"), ("cached.txt", fixture.RunId));
+        try
+        {
+            var first = await fixture.Engine.Builds.BuildAsync(new ImageBuildRequest(context), Cancellation);
+            var local = await fixture.Engine.Builds.BuildAsync(new ImageBuildRequest(context), Cancellation);
+            var unrelated = await fixture.Engine.Builds.BuildAsync(
+                new ImageBuildRequest(context) { CacheFrom = [await fixture.ShellImageAsync()] }, Cancellation);
+            var named = await fixture.Engine.Builds.BuildAsync(
+                new ImageBuildRequest(context) { CacheFrom = [first] }, Cancellation);
+
+            // Image IDs hash the creation time, so an equal ID means every step came from the cache.
+            Assert.Equal(first, local);
+            Assert.NotEqual(first, unrelated);
+            Assert.Equal(first, named);
+        }
+        finally
+        {
+            Directory.Delete(context, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Copy_of_a_missing_file_fails_naming_the_step()
     {
         var context = DockerEngineFixture.CreateContext(

@@ -1,5 +1,6 @@
 namespace Pipeline.Docker;
 
+/// <summary>The Engine API client: every area shares one HttpClient, so connections to the engine are pooled.</summary>
 public sealed class DockerEngine : IDockerEngine
 {
     private readonly DockerApiClient _api;

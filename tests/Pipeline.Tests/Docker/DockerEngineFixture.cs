@@ -80,6 +80,13 @@ public sealed class DockerEngineFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (ApiVersion.Length == 0)
+        {
+            // The engine never answered, so there is nothing to clean up, and asking again would only add noise.
+            Engine.Dispose();
+            _shellImageGate.Dispose();
+            return;
+        }
         foreach (var container in await Engine.Containers.ListByLabelAsync(Label, CancellationToken.None))
             await Engine.Containers.RemoveAsync(container.Id, CancellationToken.None);
         foreach (var network in await Engine.Networks.ListByLabelAsync(Label, CancellationToken.None))

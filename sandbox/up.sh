@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes this machine ready to run the pipeline locally with no cloud account: Docker engine, an
 # authenticated registry on 127.0.0.1:5000 and offline fixture images. Idempotent; a second run is fast.
-# Usage: sandbox/up.sh [--rebuild]    (--rebuild: rebuild and re-push every fixture image)
+# Usage: sandbox/up.sh [--rebuild [KEY...]]
+#   --rebuild: rebuild and re-push the fixture images named (debian node mysql redis), or all of them
 set -euo pipefail
 
 SANDBOX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,9 +14,9 @@ source "$SANDBOX_DIR/lib/fixtures.sh"
 
 case "${1:-}" in
   "") ;;
-  --rebuild) export SANDBOX_REBUILD=1 ;;
-  -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) die "unknown argument '$1' (usage: sandbox/up.sh [--rebuild])" ;;
+  --rebuild) shift; SANDBOX_REBUILD="${*:-all}" ;;
+  -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) die "unknown argument '$1' (usage: sandbox/up.sh [--rebuild [debian|node|mysql|redis ...]])" ;;
 esac
 
 # Non-secret facts for the C# pipeline; written atomically so a reader never sees half a file.

@@ -157,10 +157,12 @@ fixture_image() {
 ensure_fixture() {
   local key="$1" image recipe
   image=$(fixture_image "$key")
-  if [[ ${SANDBOX_REBUILD:-0} != 1 ]] && in_registry "$image"; then summary "$key" "ok ($image)"; return; fi
+  local rebuild=0
+  [[ " ${SANDBOX_REBUILD:-} " == *" $key "* || ${SANDBOX_REBUILD:-} == all ]] && rebuild=1
+  if ((!rebuild)) && in_registry "$image"; then summary "$key" "ok ($image)"; return; fi
   [[ $key == debian ]] && resolve_mirrors
   recipe=$(recipe_hash "$key")
-  if [[ ${SANDBOX_REBUILD:-0} != 1 && $(local_recipe "$image") == "$recipe" ]]; then
+  if ((!rebuild)) && [[ $(local_recipe "$image") == "$recipe" ]]; then
     push_image "$image"; summary "$key" "pushed local copy ($image)"; return
   fi
   if [[ $key == debian ]]; then build_debian "$image" "$recipe"; else build_fixture "$key" "$image" "$recipe"; fi
@@ -178,5 +180,8 @@ resolve_mirrors() {
 ensure_fixtures() {
   mkdir -p "$LOG_DIR"
   local e
+  for e in ${SANDBOX_REBUILD:-}; do
+    [[ $e == all ]] || fixture_image "$e" >/dev/null
+  done
   for e in "${FIXTURE_IMAGES[@]}"; do ensure_fixture "${e%%=*}"; done
 }

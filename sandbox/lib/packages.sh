@@ -74,8 +74,10 @@ ensure_packages() {
   fi
   step_start "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  with_services_blocked apt-get update -qq || die "apt-get update failed (see above); check the apt sources and the network"
-  with_services_blocked apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+  # Another apt run (a parallel setup script) holds the lock for a while: wait for it instead of failing.
+  local apt=(apt-get -o DPkg::Lock::Timeout=120)
+  with_services_blocked "${apt[@]}" update -qq || die "apt-get update failed (see above); check the apt sources and the network"
+  with_services_blocked "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" \
     || die "apt-get install ${missing[*]} failed (see above)"
   step_end
   summary packages "installed ${missing[*]}"

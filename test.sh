@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test on this machine: starts the sandbox (installing what is missing), then the pipeline's xunit
+# suite. The last line is the total: "N passed, N failed".
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+logs=$(mktemp -d)
+passed=0
+failed=0
+
+# Adds a runner's counts to the totals; a runner that printed no counts failed outright.
+count() {
+  local name=$1 pass=$2 fail=$3
+  if [[ -z $pass && -z $fail ]]; then
+    echo "test.sh: $name printed no test counts; counting it as one failure" >&2
+    fail=1
+  fi
+  passed=$((passed + ${pass:-0}))
+  failed=$((failed + ${fail:-0}))
+}
+
+echo "==> sandbox (engine, registry, fixture images)"
+if ! bash sandbox/up.sh; then
+  echo "test.sh: sandbox/up.sh failed; the integration tests cannot run without it" >&2
+  count sandbox "" ""
+  echo "$passed passed, $failed failed"
+  exit 1
+fi
+
+echo "==> xunit: tests/Pipeline.Tests"
+dotnet test Build.sln --logger "console;verbosity=normal" 2>&1 | tee "$logs/xunit.log"
+summary=$(grep -E '(Passed|Failed)!  - Failed:' "$logs/xunit.log" | tail -n 1)
+count xunit "$(sed -n 's/.*Passed: *\([0-9]*\).*/\1/p' <<<"$summary")" "$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' <<<"$summary")"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

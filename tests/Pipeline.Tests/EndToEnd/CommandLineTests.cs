@@ -1,0 +1,75 @@
+using Pipeline.Config;
+
+namespace Pipeline.Tests.EndToEnd;
+
+[Collection(BuildScriptCollection.Name)]
+public class CommandLineTests
+{
+    [Fact]
+    public async Task Help_lists_every_target_with_its_dependencies_and_every_parameter()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["--help"]);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Restore", output);
+        Assert.Matches(@"DockerBuild \(default\)\s+-> Restore", output);
+        foreach (var parameter in PipelineParameters.All)
+            Assert.Contains(parameter.CliName, output);
+    }
+
+    [Fact]
+    public async Task An_unknown_target_fails_before_anything_runs()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["Nope"]);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Unknown target 'Nope'", output);
+        Assert.Contains("Restore, DockerBuild", output);
+        Assert.DoesNotContain("Pipeline run", output);
+    }
+
+    [Fact]
+    public async Task A_misspelt_target_is_corrected()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["DockerBiuld"]);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Did you mean 'DockerBuild'?", output);
+    }
+
+    [Fact]
+    public async Task An_invalid_app_env_names_the_valid_values()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["--app-env=prod"]);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--app-env=prod is not a valid app-env", output);
+        Assert.Contains("staging, production", output);
+    }
+
+    [Fact]
+    public async Task An_unknown_parameter_is_refused()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild", "--repositroy", "x"]);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Did you mean '--repository'?", output);
+    }
+
+    [Fact]
+    public async Task Plan_prints_the_ordered_targets_and_marks_skipped_ones()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild", "--plan", "--skip", "Restore"]);
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["1. Restore  (skipped)", "2. DockerBuild"], output.Trim().Split('\n').Select(l => l.TrimEnd()));
+    }
+
+    [Fact]
+    public async Task Without_an_engine_the_build_fails_saying_what_to_do()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild"], new Dictionary<string, string>
+        {
+            ["DOCKER_HOST"] = "unix:///tmp/no-engine-here.sock",
+            ["AWS_ECR_URL"] = "registry.invalid",
+        });
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Restore failed: No Docker engine socket at /tmp/no-engine-here.sock", output);
+        Assert.Contains("fix: Start the engine", output);
+        Assert.DoesNotContain("   at Pipeline.", output); // an expected failure prints no stack trace
+    }
+}

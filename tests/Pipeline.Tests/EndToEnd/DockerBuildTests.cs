@@ -1,0 +1,105 @@
+using Pipeline.Docker;
+using Pipeline.Tests.Docker;
+
+namespace Pipeline.Tests.EndToEnd;
+
+/// <summary>./build.sh DockerBuild against the sandbox and the real engine.</summary>
+[Collection(BuildScriptCollection.Name)]
+public sealed class DockerBuildTests : IAsyncLifetime
+{
+    private const string Sha = "feedfacecafebeef0123456789abcdef01234567";
+    private readonly string _repository = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={_repository}", default))
+            await _engine.Images.RemoveAsync(image.Id, force: true, default);
+        _engine.Dispose();
+    }
+
+    private Dictionary<string, string> Environment(string branch) => new()
+    {
+        ["AWS_ECR_REPO"] = _repository,
+        ["PIPELINE_SHA"] = Sha,
+        ["PIPELINE_BRANCH"] = branch,
+    };
+
+    [Fact]
+    public async Task DockerBuild_makes_a_testing_image_with_dev_dependencies_and_a_smaller_release_image_without()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild"], Environment("develop"));
+        Assert.True(exitCode == 0, output);
+
+        var testing = await _engine.Images.InspectAsync($"{_repository}:{Sha}-testing", default);
+        var release = await _engine.Images.InspectAsync($"{_repository}:{Sha}", default);
+        Assert.NotNull(testing);
+        Assert.NotNull(release);
+        Assert.Equal("testing", testing.Labels["pipeline.app-env"]);
+        Assert.Equal("staging", release.Labels["pipeline.app-env"]);
+        Assert.Equal(Sha, release.Labels["org.opencontainers.image.revision"]);
+        Assert.Equal("develop", release.Labels["org.opencontainers.image.ref.name"]);
+        Assert.True(release.Size < testing.Size, $"release {release.Size} B is not smaller than testing {testing.Size} B");
+
+        // supertest is a devDependency of the app: only the testing image has it.
+        Assert.Equal(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{_repository}:{Sha}-testing", "-d", "node_modules/supertest"));
+        Assert.NotEqual(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{_repository}:{Sha}", "-d", "node_modules/supertest"));
+        Assert.Equal(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{_repository}:{Sha}", "-d", "node_modules/mysql2"));
+    }
+
+    [Fact]
+    public async Task The_main_branch_builds_a_production_release_image()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild"], Environment("main"));
+        Assert.True(exitCode == 0, output);
+        var release = await _engine.Images.InspectAsync($"{_repository}:{Sha}", default);
+        Assert.Equal("production", release!.Labels["pipeline.app-env"]);
+    }
+
+    [Fact]
+    public async Task Dryrun_prints_the_builds_and_creates_no_image()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild", "--dryrun"], Environment("develop"));
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"build {_repository}:{Sha}-testing from docker/Dockerfile", output);
+        Assert.Contains("APP_ENV=staging", output);
+        Assert.Empty(await _engine.Images.ListByLabelAsync($"pipeline.repository={_repository}", default));
+    }
+
+    [Fact]
+    public async Task A_failing_Dockerfile_step_stops_DockerBuild_with_that_steps_message()
+    {
+        var context = DockerEngineFixture.CreateContext(
+            ("Dockerfile", "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nRUN echo 'the disk is full' >&2 && exit 3\n"));
+        try
+        {
+            var environment = Environment("develop");
+            environment["DOCKER_CONTEXT"] = context;
+            environment["DOCKERFILE"] = "Dockerfile";
+            var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild", "--skip", "Restore"], environment);
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("DockerBuild failed", output);
+            Assert.Contains("Step 3/", output);
+            Assert.Contains("the disk is full", output);
+        }
+        finally
+        {
+            Directory.Delete(context, recursive: true);
+        }
+    }
+
+    /// <summary>The docker CLI, as an independent check of what the images contain.</summary>
+    private static class Cli
+    {
+        public static async Task<int> RunAsync(params string[] arguments)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in arguments) start.ArgumentList.Add(argument);
+            using var process = System.Diagnostics.Process.Start(start)!;
+            await process.WaitForExitAsync();
+            return process.ExitCode;
+        }
+    }
+}

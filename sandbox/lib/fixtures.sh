@@ -172,8 +172,8 @@ ensure_fixture() {
 
 resolve_mirrors() {
   [[ -n ${MIRROR_MAIN:-} ]] && return
-  MIRROR_MAIN=${SANDBOX_DEBIAN_MIRROR:-$(apt_mirrors | awk '$1 == "main" {print $2; exit}')}
-  MIRROR_SECURITY=$(apt_mirrors | awk '$1 == "security" {print $2; exit}')
+  MIRROR_MAIN=${SANDBOX_DEBIAN_MIRROR:-$(apt_mirrors | awk '$1 == "main" && !n++ {print $2}')}
+  MIRROR_SECURITY=$(apt_mirrors | awk '$1 == "security" && !n++ {print $2}')
   [[ -n $MIRROR_MAIN ]] || die "no bookworm mirror found in /etc/apt/sources.list{,.d/*.sources}; set SANDBOX_DEBIAN_MIRROR=<uri>"
 }
 

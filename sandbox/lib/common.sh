@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by up.sh and down.sh: paths, logging, timing, pid files and the Engine API.
 # Sourced, never run; the caller has already done `set -euo pipefail`.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Docker engine: reuse whatever answers on the socket, else start our own dockerd (no systemd here).
 
 ENGINE_DIR="$STATE/engine"

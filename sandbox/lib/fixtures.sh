@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Offline fixture images: nothing can be pulled from Docker Hub here, so the sandbox makes its own
 # debian/node/mariadb/redis images from the apt mirror and keeps them in the local registry.
 
@@ -81,7 +82,8 @@ engine_stream_ok() {
 }
 
 push_image() {
-  local image="$1" out="$LOG_DIR/push-$(image_repo "$1" | tr / -).log"
+  local image="$1" out
+  out="$LOG_DIR/push-$(image_repo "$1" | tr / -).log"
   step_start "pushing $image"
   ENGINE_TIMEOUT=900 engine POST "/images/${image%:*}/push?tag=$(image_tag "$image")" \
     -H @<(registry_auth_header) >"$out" || die "push of $image failed: the engine did not answer (log: $out)"
@@ -92,7 +94,8 @@ push_image() {
 # Builds FROM the debian image need it locally, and the legacy builder cannot authenticate without
 # `docker login` (which would write the password to ~/.docker), so pull it through the Engine API.
 ensure_local() {
-  local image="$1" out="$LOG_DIR/pull-$(image_repo "$1" | tr / -).log"
+  local image="$1" out
+  out="$LOG_DIR/pull-$(image_repo "$1" | tr / -).log"
   [[ $(engine GET "/images/$image/json" -o /dev/null -w '%{http_code}' || true) == 200 ]] && return
   step_start "pulling $image"
   ENGINE_TIMEOUT=600 engine POST "/images/create?fromImage=$REGISTRY_ADDR/$(image_repo "$image")&tag=$(image_tag "$image")" \

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Host packages: checked cheaply (one dpkg-query), installed only when something is missing.
 
 # One Debian package per line, with why the sandbox needs it. Later parts append here
@@ -36,8 +37,9 @@ EOF
 
 check_host() {
   [[ $EUID -eq 0 ]] || print_manual_instructions "running as uid $EUID, not root"
-  command -v apt-get >/dev/null && command -v dpkg-query >/dev/null \
-    || print_manual_instructions "no apt-get/dpkg-query found"
+  if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
+    print_manual_instructions "no apt-get/dpkg-query found"
+  fi
 }
 
 missing_packages() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Local registry: Debian's docker-registry (distribution 2.8) with our own config, bcrypt htpasswd auth.
 
 REG_DIR="$STATE/registry"

@@ -15,15 +15,13 @@ ensure_engine() {
   mkdir -p "$ENGINE_DIR"
   # A dockerd we started earlier may still be starting up (or wedged): never start a second one on top.
   if ! pid_alive "$ENGINE_PID" dockerd >/dev/null; then
-    # A stale socket file makes dockerd refuse to listen; nothing answers on it (we just pinged).
-    [[ -S "$sock" ]] && rm -f "$sock"
     step_start "starting dockerd on $sock" "log: $ENGINE_LOG"
     # setsid + closed stdio: the daemon must outlive this script and not hold its caller's pipes open;
     # 9>&- because fd 9 is up.sh's lock, which a daemon would otherwise hold forever.
-    # Our pid file comes from $! (setsid and nohup exec, so it is dockerd's pid) because dockerd writes
-    # its own --pidfile only late in start-up; it gets a separate one, away from the system dockerd's.
-    setsid nohup dockerd --host "unix://$sock" --pidfile "$ENGINE_DIR/dockerd.own.pid" \
-      </dev/null >>"$ENGINE_LOG" 2>&1 9>&- &
+    # Our pid file comes from $! (setsid and nohup exec, so it is dockerd's pid): dockerd writes its
+    # own only late in start-up. That one stays the default /var/run/docker.pid, so dockerd itself
+    # refuses to run twice on /var/lib/docker, whoever started the other one.
+    setsid nohup dockerd --host "unix://$sock" </dev/null >>"$ENGINE_LOG" 2>&1 9>&- &
     echo $! >"$ENGINE_PID"
   else
     step_start "waiting for the dockerd we started earlier (pid $(<"$ENGINE_PID"))"

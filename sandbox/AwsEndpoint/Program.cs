@@ -1,0 +1,7 @@
+using AwsEndpoint;
+
+// Usage: AwsEndpoint [--StateDir DIR] [--Port 4566] [--Region us-east-1] [--AccountId 000000000000]
+//                    [--RegistryUrl http://127.0.0.1:5000] [--CredentialsFile F] [--RegistryPasswordFile F]
+var config = new ConfigurationBuilder().AddCommandLine(args).Build();
+var app = EndpointHost.Create(EndpointOptions.FromConfiguration(config));
+await app.RunAsync();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops what sandbox/up.sh started: containers the pipeline labelled, the registry, and a dockerd
+# Stops what sandbox/up.sh started: containers the pipeline labelled, the AWS endpoint, the registry, and a dockerd
 # only if up.sh started it (an engine someone else runs is left alone). Idempotent.
 # Usage: sandbox/down.sh [--purge]    (--purge: also delete the state dir: registry data, password, logs)
 set -euo pipefail
@@ -8,6 +8,7 @@ SANDBOX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$SANDBOX_DIR/lib/common.sh"
 source "$SANDBOX_DIR/lib/engine.sh"
 source "$SANDBOX_DIR/lib/registry.sh"
+source "$SANDBOX_DIR/lib/aws.sh"
 
 PURGE=0
 case "${1:-}" in
@@ -59,6 +60,7 @@ purge_state() {
 }
 
 remove_labelled_containers
+stop_ours aws-endpoint "$AWS_PID" AwsEndpoint.dll 10
 stop_ours registry "$REG_PID" docker-registry 10
 # dockerd stops its running containers itself (up to their stop timeout), so give it time.
 stop_ours engine "$ENGINE_PID" dockerd 40

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes this machine ready to run the pipeline locally with no cloud account: Docker engine, an
-# authenticated registry on 127.0.0.1:5000 and offline fixture images. Idempotent; a second run is fast.
+# authenticated registry on 127.0.0.1:5000, the AWS (ECR) endpoint on 127.0.0.1:4566 and offline
+# fixture images. Idempotent; a second run is fast.
 # Usage: sandbox/up.sh [--rebuild [KEY...]]
 #   --rebuild: rebuild and re-push the fixture images named (debian node mysql redis), or all of them
 set -euo pipefail
@@ -11,11 +12,12 @@ source "$SANDBOX_DIR/lib/packages.sh"
 source "$SANDBOX_DIR/lib/engine.sh"
 source "$SANDBOX_DIR/lib/registry.sh"
 source "$SANDBOX_DIR/lib/fixtures.sh"
+source "$SANDBOX_DIR/lib/aws.sh"
 
 case "${1:-}" in
   "") ;;
   --rebuild) shift; SANDBOX_REBUILD="${*:-all}" ;;
-  -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown argument '$1' (usage: sandbox/up.sh [--rebuild [debian|node|mysql|redis ...]])" ;;
 esac
 
@@ -26,7 +28,8 @@ write_sandbox_json() {
     images=$(jq -c --arg k "${e%%=*}" --arg v "${e#*=}" '. + {($k): $v}' <<<"$images")
   done
   jq -n --arg r "$REGISTRY_ADDR" --arg u "$REGISTRY_USER" --arg p "$REG_PASSWORD" --argjson i "$images" \
-    '{registry: $r, registryUser: $u, registryPasswordFile: $p, images: $i}' >"$out.tmp"
+    --argjson aws "$(aws_sandbox_json)" \
+    '{registry: $r, registryUser: $u, registryPasswordFile: $p, images: $i, aws: $aws}' >"$out.tmp"
   mv "$out.tmp" "$out"
 }
 
@@ -43,6 +46,7 @@ main() {
   ensure_packages
   ensure_engine
   ensure_registry
+  ensure_aws_endpoint
   ensure_fixtures
   write_sandbox_json
   summary sandbox.json "$STATE/sandbox.json"

@@ -11,6 +11,7 @@ SANDBOX_PACKAGES=(
   curl             # Engine API over the unix socket, registry probes
   ca-certificates  # the host CA bundle copied into the node image
   jq               # parses the Engine API's streamed JSON, writes sandbox.json
+  awscli           # Debian's aws (v2): the independent client that tests the sandbox AWS endpoint
 )
 
 # Without root or apt we cannot install or start anything: say exactly what is needed instead.

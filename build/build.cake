@@ -4,6 +4,7 @@
 using Pipeline;
 using Pipeline.Build;
 using Pipeline.Cli;
+using Pipeline.Deps;
 
 var pipeline = new PipelineHost();
 
@@ -16,8 +17,40 @@ Task("DockerBuild")
     .IsDependentOn("Restore")
     .Does(() => pipeline.Run("DockerBuild", context => new DockerBuildStage(context)));
 
+Task("StartDeps")
+    .Description("Start MySQL and Redis on a network of their own, wait until they answer, import docker/database.sql")
+    .IsDependentOn("Restore")
+    .Does(() => pipeline.Run("StartDeps", context => new StartDepsStage(context)));
+
+Task("Test")
+    .Description("Run npm test in the testing image next to MySQL and Redis, then remove them (unless --keep-deps)")
+    .IsDependentOn("DockerBuild")
+    .IsDependentOn("StartDeps")
+    .Does(() => pipeline.Run("Test", context => new TestStage(context)));
+
+// Developer commands, like the original workflow's Makefile.
+Task("DepsUp")
+    .Description("Start MySQL and Redis with the schema imported, and keep them running (same as StartDeps alone)")
+    .IsDependentOn("StartDeps");
+
+Task("DepsDown")
+    .Description("Remove the MySQL and Redis containers and their network, from any run")
+    .Does(() => pipeline.Run("DepsDown", context => new DepsDownStage(context)));
+
+Task("DepsStatus")
+    .Description("Show the MySQL and Redis containers: state, ports, and whether they answer now")
+    .Does(() => pipeline.Run("DepsStatus", context => new DepsStatusStage(context)));
+
+Task("DepsLogs")
+    .Description("Follow the MySQL and Redis logs until Ctrl-C")
+    .Does(() => pipeline.Run("DepsLogs", context => new DepsLogsStage(context)));
+
+Task("Shell")
+    .Description("Open an interactive shell in the testing image on the running deps' network (needs a terminal)")
+    .Does(() => pipeline.Run("Shell", context => new ShellStage(context)));
+
 Teardown(_ => pipeline.Finish());
 
 RunTargets(pipeline.Start(
     Tasks.Select(t => new TargetInfo(t.Name, t.Description, t.Dependencies.Select(d => d.Name).ToList())),
-    defaultTarget: "DockerBuild"));
+    defaultTarget: "Test"));

@@ -62,6 +62,15 @@ public static class PipelineParameters
     public static readonly ParameterDefinition SandboxDir = new(
         "sandbox-dir", "PIPELINE_SANDBOX_DIR", "Where the local sandbox keeps its state", Default: "~/.pipeline-sandbox");
 
+    // Dependency containers (StartDeps, Test and the Deps* developer targets).
+    public static readonly ParameterDefinition DepsTimeout = new(
+        "deps-timeout", "DEPS_TIMEOUT", "Seconds MySQL and Redis get to answer a query / PING before StartDeps fails",
+        Default: "60");
+
+    public static readonly ParameterDefinition KeepDeps = new(
+        "keep-deps", "KEEP_DEPS", "Keep the MySQL and Redis containers and their network after Test (for debugging)",
+        IsFlag: true);
+
     // Options that steer the run itself rather than the settings.
     public static readonly ParameterDefinition Help = new(
         "help", "PIPELINE_HELP", "Show targets and parameters, then stop (also -h)", IsFlag: true);
@@ -79,6 +88,7 @@ public static class PipelineParameters
     [
         Registry, Repository, RegistryUser, RegistryPassword, Sha, Branch, MainBranches, AppEnv,
         Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, SandboxDir,
+        DepsTimeout, KeepDeps,
         Help, Plan, DryRun, Skip,
     ];
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Pipeline.Docker;
 
-internal sealed class ContainerOperations(DockerApiClient api) : IContainerOperations
+internal sealed partial class ContainerOperations(DockerApiClient api) : IContainerOperations
 {
     public async Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellation)
     {

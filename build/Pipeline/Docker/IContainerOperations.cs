@@ -29,4 +29,13 @@ public interface IContainerOperations
 
     /// <summary>Runs a command in a running container and returns its exit code and output.</summary>
     Task<ExecResult> ExecAsync(string name, IReadOnlyList<string> command, TimeSpan limit, CancellationToken cancellation);
+
+    /// <summary>Unpacks a tar archive into a directory of the container (PUT /containers/{id}/archive).</summary>
+    Task CopyArchiveAsync(string name, string directory, byte[] tar, CancellationToken cancellation);
+
+    /// <summary>
+    /// Follows its log from the first line until the container stops (or <paramref name="cancellation"/> fires),
+    /// calling <paramref name="onLine"/> for each complete line as it arrives.
+    /// </summary>
+    Task FollowLogsAsync(string name, Action<LogLine> onLine, CancellationToken cancellation);
 }

@@ -11,7 +11,7 @@ public class CommandLineTests
         var (exitCode, output) = await BuildScript.RunAsync(["--help"]);
         Assert.Equal(0, exitCode);
         Assert.Contains("Restore", output);
-        Assert.Matches(@"DockerBuild \(default\)\s+-> Restore", output);
+        Assert.Matches(@"Test \(default\)\s+-> DockerBuild, StartDeps", output);
         foreach (var parameter in PipelineParameters.All)
             Assert.Contains(parameter.CliName, output);
     }

@@ -1,0 +1,91 @@
+using Pipeline.Cli;
+using Pipeline.Deps;
+
+namespace Pipeline.Build;
+
+/// <summary>
+/// Test: `npm test` in the testing image next to the dependencies, its output streamed as it comes. The target
+/// fails exactly when the tests do. This run's containers and network are removed at the end, whatever happened,
+/// unless --keep-deps.
+/// </summary>
+public sealed class TestStage(StageContext context) : IStage
+{
+    private const int DependencyLogLines = 30;
+    private static readonly TimeSpan ExitLimit = TimeSpan.FromMinutes(1);
+
+    private readonly DepsOptions _options = DepsOptions.From(context.Settings.Values);
+    private readonly DepsPlan _plan = DepsPlan.For(context.Settings, context.RunId);
+
+    public IEnumerable<string> Describe()
+    {
+        var request = TestContainerPlan.For(context.Settings.Images.Testing, _plan, _plan.Network);
+        yield return $"run `{string.Join(' ', request.Command!)}` in {request.Image} as {request.Name} " +
+            $"on network {request.Network} (env {DepsPlan.Format(request.Environment)})";
+        yield return "  stream its output; fail when it exits non-zero, then print the last " +
+            $"{DependencyLogLines} lines of {_plan.Mysql.ContainerName} and {_plan.Redis.ContainerName}";
+        yield return _options.Keep
+            ? "keep the dependency containers and network (--keep-deps)"
+            : $"remove every container and network labelled {DepsPlan.RunIdLabel}={context.RunId}";
+    }
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        var docker = context.Docker;
+        var deps = new DepsEnvironment(docker, _plan, _options);
+        string? testContainer = null;
+        try
+        {
+            var image = context.Settings.Images.Testing;
+            if (await docker.Images.InspectAsync(image, cancellation) is null)
+                throw new PipelineException($"The testing image {image} is not in the engine", "Build it: run DockerBuild (don't --skip it).");
+            var network = await deps.FindNetworkAsync(cancellation);
+            var request = TestContainerPlan.For(context.Settings.Images.Testing, _plan, network);
+            testContainer = await docker.Containers.CreateAsync(request, cancellation);
+            await docker.Containers.StartAsync(testContainer, cancellation);
+            Log.Step($"{string.Join(' ', request.Command!)} in {request.Image}");
+
+            var output = new List<string>();
+            await docker.Containers.FollowLogsAsync(testContainer, line =>
+            {
+                lock (output) output.Add(line.Text);
+                Log.Note(line.Text);
+            }, cancellation);
+            var exit = await docker.Containers.WaitAsync(testContainer, ExitLimit, cancellation);
+
+            var counts = NodeTestSummary.Parse(output);
+            RunSummary.Add(counts is null
+                ? $"tests: no pass/fail counts (npm test exited {exit.ExitCode} before node's runner reported)"
+                : $"tests: {counts}");
+            if (exit.ExitCode != 0)
+            {
+                await deps.PrintLogTailsAsync(DependencyLogLines, cancellation);
+                throw new PipelineException(
+                    counts is { Failed: > 0 }
+                        ? $"{counts.Failed} test(s) failed ({counts})"
+                        : $"npm test failed (exit code {exit.ExitCode}{(counts is null ? ", no test summary" : "")})",
+                    "Read the test output above, then the MySQL and Redis logs after it.");
+            }
+        }
+        finally
+        {
+            if (testContainer is not null) await RemoveQuietlyAsync(testContainer);
+            if (_options.Keep)
+                Log.Note($"kept {_plan.Mysql.ContainerName}, {_plan.Redis.ContainerName} and their network (--keep-deps); remove them with ./build.sh DepsDown");
+            else
+                await deps.TeardownAsync();
+        }
+    }
+
+    private async Task RemoveQuietlyAsync(string container)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await context.Docker.Containers.RemoveAsync(container, limit.Token);
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException)
+        {
+            Log.Warn($"could not remove the test container {container}: {e.Message}");
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using Pipeline.Cache;
 using Pipeline.Cli;
 using Pipeline.Docker;
 using Pipeline.Registry;
@@ -6,7 +7,7 @@ namespace Pipeline.Build;
 
 /// <summary>
 /// Restore: the last released image, pulled so its layers seed the build cache (absent on a first run is fine),
-/// and the pinned dependency images.
+/// and the pinned dependency images, through the image tarball cache.
 /// </summary>
 public sealed class RestoreStage(StageContext context) : IStage
 {
@@ -15,8 +16,7 @@ public sealed class RestoreStage(StageContext context) : IStage
         var settings = context.Settings;
         yield return $"check the Docker engine at {settings.DockerHost} answers";
         yield return $"pull {settings.Images.Latest} for layer cache (absent is fine)";
-        yield return $"pull {settings.MysqlImage} unless the engine has it";
-        yield return $"pull {settings.RedisImage} unless the engine has it";
+        foreach (var line in ImageTarballCache.Describe(settings.Cache, CachedImages)) yield return line;
     }
 
     public async Task RunAsync(CancellationToken cancellation)
@@ -27,11 +27,18 @@ public sealed class RestoreStage(StageContext context) : IStage
         Log.Note($"Docker engine at {settings.DockerHost} answers (API {version})");
         var login = RegistryLogin.For(settings);
 
-        var pulls = new List<Task> { PullLatestAsync(docker, login, cancellation) };
-        pulls.AddRange(new[] { settings.MysqlImage, settings.RedisImage }
-            .Select(image => PullDependencyAsync(docker, image, login, cancellation)));
-        await Task.WhenAll(pulls);
+        // The latest pull and the cache's work are independent: the engine interleaves the downloads.
+        await Task.WhenAll(PullLatestAsync(docker, login, cancellation), Cache(login).RestoreAsync(CachedImages, cancellation));
     }
+
+    /// <summary>The dependency images, then any further ones named by --cache-images.</summary>
+    private IReadOnlyList<string> CachedImages =>
+        [context.Settings.MysqlImage, context.Settings.RedisImage, .. context.Settings.Cache.ExtraImages];
+
+    // Only the app registry's login is known; an image from any other registry is pulled anonymously.
+    private ImageTarballCache Cache(RegistryCredentials? login) => new(
+        context.Docker, context.Settings.Cache,
+        image => login is not null && image.Registry == login.ServerAddress ? login : null);
 
     private async Task PullLatestAsync(IDockerEngine docker, RegistryCredentials? login, CancellationToken cancellation)
     {
@@ -45,18 +52,5 @@ public sealed class RestoreStage(StageContext context) : IStage
         {
             Log.Note($"{latest} is not in the registry yet (no release so far): building without its layers");
         }
-    }
-
-    private static async Task PullDependencyAsync(
-        IDockerEngine docker, string image, RegistryCredentials? login, CancellationToken cancellation)
-    {
-        if (await docker.Images.InspectAsync(image, cancellation) is not null)
-        {
-            Log.Note($"{image} is already in the engine");
-            return;
-        }
-        var credentials = login is not null && ImageReference.Parse(image).Registry == login.ServerAddress ? login : null;
-        await docker.Images.PullAsync(image, credentials, cancellation);
-        Log.Note($"pulled {image}");
     }
 }

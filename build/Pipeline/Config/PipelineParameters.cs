@@ -71,6 +71,18 @@ public static class PipelineParameters
         "keep-deps", "KEEP_DEPS", "Keep the MySQL and Redis containers and their network after Test (for debugging)",
         IsFlag: true);
 
+    // The image tarball cache (part of Restore).
+    public static readonly ParameterDefinition CacheDir = new(
+        "cache-dir", "DOCKER_CACHE_DIR", "Where dependency images are kept as tarballs between runs (CI caches this directory)",
+        Default: "~/docker");
+
+    public static readonly ParameterDefinition CacheCompression = new(
+        "cache-compression", "IMAGE_CACHE_COMPRESSION", "Compression of the cached tarballs: none, gzip or brotli, optionally with a level (gzip:1, brotli:5)",
+        Default: Cache.TarballCompression.DefaultName);
+
+    public static readonly ParameterDefinition CacheImages = new(
+        "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides MySQL and Redis (comma-separated)");
+
     // Options that steer the run itself rather than the settings.
     public static readonly ParameterDefinition Help = new(
         "help", "PIPELINE_HELP", "Show targets and parameters, then stop (also -h)", IsFlag: true);
@@ -89,6 +101,7 @@ public static class PipelineParameters
         Registry, Repository, RegistryUser, RegistryPassword, Sha, Branch, MainBranches, AppEnv,
         Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, SandboxDir,
         DepsTimeout, KeepDeps,
+        CacheDir, CacheCompression, CacheImages,
         Help, Plan, DryRun, Skip,
     ];
 

@@ -1,4 +1,5 @@
 using Pipeline.Build;
+using Pipeline.Cache;
 using Pipeline.Registry;
 
 namespace Pipeline.Config;
@@ -21,6 +22,9 @@ public sealed record PipelineSettings(
     string RedisImage,
     string DockerHost)
 {
+    /// <summary>The image tarball cache Restore keeps (directory, compression, further images).</summary>
+    public ImageCacheSettings Cache { get; init; } = new(ExpandHome("~/docker"), TarballCompression.Default, []);
+
     public static PipelineSettings From(
         ParameterValues values, string repositoryRoot, Func<string, string?> environment, Func<string[], string?> git)
     {
@@ -64,7 +68,10 @@ public sealed record PipelineSettings(
             values.Get(PipelineParameters.CacheBust),
             Pick(PipelineParameters.MysqlImage, SandboxProfile.MysqlImage)!,
             Pick(PipelineParameters.RedisImage, SandboxProfile.RedisImage)!,
-            values.Get(PipelineParameters.DockerHost)!);
+            values.Get(PipelineParameters.DockerHost)!)
+        {
+            Cache = ImageCacheSettings.From(values, ExpandHome),
+        };
     }
 
     private static string ExpandHome(string path) =>

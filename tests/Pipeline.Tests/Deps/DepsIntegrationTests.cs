@@ -1,0 +1,178 @@
+using Pipeline.Config;
+using Pipeline.Deps;
+using Pipeline.Docker;
+using Pipeline.Tests.EndToEnd;
+
+namespace Pipeline.Tests.Deps;
+
+/// <summary>
+/// The dependency containers against the real engine and the sandbox's MySQL and Redis images. Each test has its own
+/// naming prefix and lets the engine pick the host ports, so it never meets a developer's deps or another test's.
+/// These tests fail, never skip, without the engine or the images (sandbox/up.sh provides both).
+/// </summary>
+public sealed class DepsIntegrationTests : IAsyncLifetime
+{
+    private static readonly string Schema = Path.Combine(BuildScript.RepositoryRoot, "docker", "database.sql");
+    private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly string _runId = "it-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private DepsNaming Naming => new($"deps-{_runId}", 0, 0);
+
+    public async ValueTask InitializeAsync()
+    {
+        try
+        {
+            await _engine.PingAsync(Cancellation);
+        }
+        catch (PipelineException e)
+        {
+            throw new InvalidOperationException($"These tests need the Docker engine: {e.Message}. Run sandbox/up.sh.", e);
+        }
+        foreach (var image in new[] { SandboxProfile.MysqlImage, SandboxProfile.RedisImage })
+        {
+            if (await _engine.Images.InspectAsync(image, Cancellation) is null)
+                throw new InvalidOperationException($"{image} is not in the engine: run sandbox/up.sh (it builds and keeps it).");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Whatever a failed assertion left: by the run id label, the same way the pipeline cleans up.
+        foreach (var c in await _engine.Containers.ListByLabelAsync($"{DepsPlan.RunIdLabel}={_runId}", default))
+            await _engine.Containers.RemoveAsync(c.Id, default);
+        foreach (var n in await _engine.Networks.ListByLabelAsync($"{DepsPlan.RunIdLabel}={_runId}", default))
+            await _engine.Networks.RemoveAsync(n.Id, default);
+        _engine.Dispose();
+    }
+
+    private DepsEnvironment Environment(DepsPlan plan, double timeoutSeconds = 60) =>
+        new(_engine, plan, new DepsOptions(TimeSpan.FromSeconds(timeoutSeconds), Keep: false));
+
+    private DepsPlan Plan(string? mysqlImage = null) =>
+        DepsPlan.For(mysqlImage ?? SandboxProfile.MysqlImage, SandboxProfile.RedisImage, true, _runId, Naming);
+
+    [Fact]
+    public async Task StartDeps_brings_up_both_answering_with_the_apps_tables_imported()
+    {
+        var plan = Plan();
+        await Environment(plan).StartAsync(Schema, Cancellation);
+
+        var tables = await _engine.Containers.ExecAsync(plan.Mysql.ContainerName,
+            MysqlClientCommand.Query("SHOW TABLES FROM sample_app"), TimeSpan.FromSeconds(30), Cancellation);
+        Assert.True(tables.ExitCode == 0, tables.Stderr);
+        Assert.Contains("links", tables.Stdout.Split('\n', StringSplitOptions.TrimEntries));
+
+        var redis = await _engine.Containers.InspectAsync(plan.Redis.ContainerName, Cancellation);
+        var port = redis!.PublishedPorts["6379/tcp"];
+        Assert.Null(await RedisPing.ProbeAsync("127.0.0.1", port, TimeSpan.FromSeconds(5), Cancellation));
+        var mysql = await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation);
+        Assert.Equal([plan.Network], mysql!.NetworkAddresses.Keys);
+        Assert.Equal(_runId, mysql.Labels[DepsPlan.RunIdLabel]);
+    }
+
+    [Fact]
+    public async Task The_import_is_repeatable_and_a_broken_schema_fails_with_the_clients_error()
+    {
+        var plan = Plan();
+        var deps = Environment(plan);
+        await deps.StartAsync(Schema, Cancellation);
+        await deps.ImportSchemaAsync(Schema, Cancellation); // the schema is written to be imported again
+
+        var broken = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(broken, "USE sample_app;\nCREATE TABLE nope (id INT;\n", Cancellation);
+            var failure = await Assert.ThrowsAsync<PipelineException>(() => deps.ImportSchemaAsync(broken, Cancellation));
+            Assert.Contains($"Importing {broken} into {plan.Mysql.ContainerName} failed", failure.Message);
+            Assert.Contains("ERROR 1064", failure.Detail);
+            Assert.Contains("at line 2", failure.Detail);
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    [Fact]
+    public async Task A_database_that_never_answers_fails_at_the_timeout_naming_MySQL()
+    {
+        // The sandbox image's entrypoint runs any other command as given: a container that lives but never serves.
+        var plan = Plan() with { Mysql = Plan().Mysql with { Command = ["sleep", "600"] } };
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan, timeoutSeconds: 3).StartAsync(Schema, Cancellation));
+        Assert.StartsWith($"MySQL (container {plan.Mysql.ContainerName}) was not ready within 3 s", failure.Message);
+        Assert.Contains("--deps-timeout", failure.Fix);
+        Assert.Contains("last check:", failure.Detail);
+    }
+
+    [Fact]
+    public async Task A_database_container_that_exits_fails_at_once_with_its_log()
+    {
+        var plan = Plan() with { Mysql = Plan().Mysql with { Command = ["sh", "-c", "echo 'config is broken' >&2; exit 7"] } };
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan, timeoutSeconds: 600).StartAsync(Schema, Cancellation));
+        Assert.Contains("stopped (exit code 7) before it was ready", failure.Message);
+        Assert.Contains("config is broken", failure.Detail);
+    }
+
+    [Fact]
+    public async Task An_unknown_dependency_image_tag_fails_naming_the_image()
+    {
+        var image = SandboxProfile.MysqlImage.Replace(":10.11", ":0.0-no-such-tag");
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(Plan(image)).StartAsync(Schema, Cancellation));
+        Assert.Equal($"MySQL image {image} is not in the engine", failure.Message);
+        Assert.Contains("--mysql-image", failure.Fix);
+    }
+
+    [Fact]
+    public async Task Teardown_removes_every_container_and_network_labelled_with_the_run_id()
+    {
+        var plan = Plan();
+        var deps = Environment(plan);
+        await deps.StartAsync(Schema, Cancellation);
+        Assert.Equal(2, (await _engine.Containers.ListByLabelAsync($"{DepsPlan.RunIdLabel}={_runId}", Cancellation)).Count);
+
+        await deps.TeardownAsync();
+
+        Assert.Empty(await _engine.Containers.ListByLabelAsync($"{DepsPlan.RunIdLabel}={_runId}", Cancellation));
+        Assert.Empty(await _engine.Networks.ListByLabelAsync($"{DepsPlan.RunIdLabel}={_runId}", Cancellation));
+    }
+
+    [Fact]
+    public async Task A_second_start_replaces_the_stale_containers_of_the_same_name_and_their_network()
+    {
+        var first = Plan();
+        await Environment(first).StartAsync(Schema, Cancellation);
+        var second = first with { RunId = _runId + "-2" };
+        try
+        {
+            await Environment(second).StartAsync(Schema, Cancellation);
+            var mysql = await _engine.Containers.InspectAsync(second.Mysql.ContainerName, Cancellation);
+            Assert.Equal(second.RunId, mysql!.Labels[DepsPlan.RunIdLabel]);
+            Assert.Null(await _engine.Networks.InspectAsync(first.Network, Cancellation));
+        }
+        finally
+        {
+            await Environment(second).TeardownAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Finding_the_network_fails_clearly_when_the_deps_are_not_running()
+    {
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(Plan()).FindNetworkAsync(Cancellation));
+        Assert.Contains("MySQL is not running", failure.Message);
+        Assert.Contains("DepsUp", failure.Fix);
+    }
+
+    [Fact]
+    public async Task A_followed_log_streams_every_line_until_the_container_stops()
+    {
+        var plan = Plan() with { Redis = Plan().Redis with { Command = ["sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.2; done; echo oops >&2"] } };
+        var id = await _engine.Containers.CreateAsync(plan.CreateRequest(plan.Redis) with { Network = null, NetworkAliases = [] }, Cancellation);
+        await _engine.Containers.StartAsync(id, Cancellation);
+        var lines = new List<LogLine>();
+        await _engine.Containers.FollowLogsAsync(id, line => { lock (lines) lines.Add(line); }, Cancellation);
+        Assert.Equal([new LogLine("line 1", false), new LogLine("line 2", false), new LogLine("line 3", false), new LogLine("oops", true)], lines);
+    }
+}

@@ -48,6 +48,8 @@ public sealed class PipelineHost : IDisposable
 
             _dryRun = values.Flag(PipelineParameters.DryRun);
             var settings = PipelineSettings.From(values, Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable, Build.SourceRevision.Git);
+            // Derived settings are checked here too, so a bad tag fails before any target runs.
+            _ = Registry.PublishSettings.From(settings);
             foreach (var line in EnvironmentBanner.Lines(settings, _runId, _dryRun)) Log.Info(line);
             if (settings.IsSandbox && !_dryRun && order.Any(t => !_skip.Contains(t)))
                 settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, _cancellation.Token).GetAwaiter().GetResult();
@@ -74,18 +76,17 @@ public sealed class PipelineHost : IDisposable
             return;
         }
 
-        var stage = createStage(context);
-        if (_dryRun)
-        {
-            Log.Step($"{target} would:");
-            foreach (var line in stage.Describe()) Log.Note(line);
-            _outcomes.Add((target, "dry run", TimeSpan.Zero));
-            return;
-        }
-
         var clock = Stopwatch.StartNew();
         try
         {
+            var stage = createStage(context);
+            if (_dryRun)
+            {
+                Log.Step($"{target} would:");
+                foreach (var line in stage.Describe()) Log.Note(line);
+                _outcomes.Add((target, "dry run", TimeSpan.Zero));
+                return;
+            }
             await stage.RunAsync(_cancellation.Token);
             _outcomes.Add((target, "succeeded", clock.Elapsed));
         }

@@ -1,16 +1,27 @@
+using Pipeline.Aws;
 using Pipeline.Config;
 using Pipeline.Docker;
+using Pipeline.Registry;
 
 namespace Pipeline;
 
-/// <summary>What every stage gets: the settings, the run id, and the engine (connected on first use).</summary>
+/// <summary>
+/// What every stage gets: the settings, the run id, the engine and AWS (both connected on first use), and the
+/// registry login, made once per run and shared by every stage that pulls or pushes.
+/// </summary>
 public sealed class StageContext(PipelineSettings settings, string runId, Func<IDockerEngine> connect)
 {
     private IDockerEngine? _docker;
+    private Task<RegistryCredentials?>? _registryLogin;
 
     public PipelineSettings Settings { get; } = settings;
 
     public string RunId { get; } = runId;
 
     public IDockerEngine Docker => _docker ??= connect();
+
+    public AwsAccess Aws { get; } = new(settings, Environment.GetEnvironmentVariable);
+
+    public Task<RegistryCredentials?> RegistryLoginAsync(CancellationToken cancellation) =>
+        _registryLogin ??= RegistryLogin.ForAsync(Settings, Aws, cancellation);
 }

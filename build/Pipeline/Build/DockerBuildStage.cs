@@ -1,6 +1,5 @@
 using Pipeline.Cli;
 using Pipeline.Docker;
-using Pipeline.Registry;
 
 namespace Pipeline.Build;
 
@@ -23,7 +22,7 @@ public sealed class DockerBuildStage(StageContext context) : IStage
         var settings = context.Settings;
         var docker = context.Docker;
         var commitTime = SourceRevision.Git(["show", "-s", "--format=%cI", settings.Revision.Sha]);
-        var credentials = RegistryLogin.For(settings) is { } login ? new[] { login } : [];
+        var credentials = await context.RegistryLoginAsync(cancellation) is { } login ? new[] { login } : [];
         var plan = ImageBuildPlan.For(settings, commitTime, await CacheSourcesAsync(docker, cancellation), credentials);
 
         foreach (var request in plan)

@@ -10,6 +10,7 @@ namespace Pipeline.Build;
 public static class ImageBuildPlan
 {
     public const string RepositoryLabel = "pipeline.repository";
+    public const string AppEnvLabel = "pipeline.app-env";
 
     public static IReadOnlyList<ImageBuildRequest> For(
         PipelineSettings settings, string? commitTime, IReadOnlyList<string> cacheFrom, IReadOnlyList<RegistryCredentials> credentials)
@@ -35,7 +36,7 @@ public static class ImageBuildPlan
                 Dockerfile = settings.Dockerfile,
                 Tags = [tag],
                 BuildArgs = args,
-                Labels = new Dictionary<string, string>(labels) { ["pipeline.app-env"] = appEnv },
+                Labels = new Dictionary<string, string>(labels) { [AppEnvLabel] = appEnv },
                 CacheFrom = cacheFrom,
                 Credentials = credentials,
             };

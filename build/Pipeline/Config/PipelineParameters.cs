@@ -83,6 +83,29 @@ public static class PipelineParameters
     public static readonly ParameterDefinition CacheImages = new(
         "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides MySQL and Redis (comma-separated)");
 
+    public static readonly ParameterDefinition AwsRegion = new(
+        "aws-region", "AWS_REGION", "AWS region of the ECR registry (and later the ECS cluster)",
+        DefaultText: "AWS_DEFAULT_REGION or the profile's region (us-east-1 in the sandbox)");
+
+    public static readonly ParameterDefinition RegistryLogin = new(
+        "registry-login", "REGISTRY_LOGIN", "How to log in to the registry",
+        DefaultText: "ecr, or basic when REGISTRY_USER is set",
+        AllowedValues: ["ecr", "basic", "none"]);
+
+    public static readonly ParameterDefinition Tag = new(
+        "tag", "IMAGE_TAG", "Tag to push the release image under, instead of the tag policy's",
+        DefaultText: "<production-tag-prefix>-<sha7> on a main branch, else <staging-tag-prefix>-<sha7>");
+
+    public static readonly ParameterDefinition ProductionTagPrefix = new(
+        "production-tag-prefix", "PRODUCTION_TAG_PREFIX", "Tag prefix for images from a main branch", Default: "master");
+
+    public static readonly ParameterDefinition StagingTagPrefix = new(
+        "staging-tag-prefix", "STAGING_TAG_PREFIX",
+        "Tag prefix for images from other branches; {branch} uses the branch name, made tag-safe", Default: "develop");
+
+    public static readonly ParameterDefinition ForcePush = new(
+        "force-push", "FORCE_PUSH", "Push even when the tag already holds a different image", IsFlag: true);
+
     // Options that steer the run itself rather than the settings.
     public static readonly ParameterDefinition Help = new(
         "help", "PIPELINE_HELP", "Show targets and parameters, then stop (also -h)", IsFlag: true);
@@ -102,6 +125,7 @@ public static class PipelineParameters
         Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, SandboxDir,
         DepsTimeout, KeepDeps,
         CacheDir, CacheCompression, CacheImages,
+        AwsRegion, RegistryLogin, Tag, ProductionTagPrefix, StagingTagPrefix, ForcePush,
         Help, Plan, DryRun, Skip,
     ];
 

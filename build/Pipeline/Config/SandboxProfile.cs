@@ -11,10 +11,15 @@ public sealed record SandboxProfile(string Directory)
     public const string NodeImage = Registry + "/sandbox/node:18";
     public const string MysqlImage = Registry + "/sandbox/mariadb:10.11";
     public const string RedisImage = Registry + "/sandbox/redis:7.0";
+    public const string AwsEndpoint = "http://127.0.0.1:4566";
+    public const string AwsRegion = "us-east-1";
+    public const string AwsProfile = "sandbox";
 
     private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(15);
 
     public string PasswordFile => Path.Combine(Directory, "registry", "password");
+
+    public string AwsCredentialsFile => Path.Combine(Directory, "aws", "credentials");
 
     public Secret ReadRegistryPassword()
     {

@@ -1,11 +1,35 @@
+using Pipeline.Aws;
 using Pipeline.Config;
 using Pipeline.Docker;
 
 namespace Pipeline.Registry;
 
-/// <summary>Credentials for the app's registry: the sandbox's own user, or REGISTRY_USER / REGISTRY_PASSWORD.</summary>
+/// <summary>
+/// Credentials for the app's registry: an ECR token (the default, also in the sandbox, whose AWS endpoint hands
+/// out tokens for its registry), a user and password (REGISTRY_USER / REGISTRY_PASSWORD), or none.
+/// </summary>
 public static class RegistryLogin
 {
+    public static string Mode(PipelineSettings settings) =>
+        settings.Values.Get(PipelineParameters.RegistryLogin)
+        ?? (settings.Values.Get(PipelineParameters.RegistryUser) is null ? "ecr" : "basic");
+
+    public static async Task<RegistryCredentials?> ForAsync(PipelineSettings settings, AwsAccess aws, CancellationToken cancellation)
+    {
+        switch (Mode(settings))
+        {
+            case "none":
+                return null;
+            case "basic":
+                return For(settings);
+            default:
+                var credentials = await EcrLogin.LoginAsync(aws.Ecr, cancellation);
+                Cli.Log.Note($"logged in to {credentials.ServerAddress} with an ECR token ({(await aws.IdentityAsync(cancellation)).Source})");
+                return credentials;
+        }
+    }
+
+    /// <summary>User and password: the sandbox's own user, or REGISTRY_USER / REGISTRY_PASSWORD.</summary>
     public static RegistryCredentials? For(PipelineSettings settings)
     {
         if (settings.IsSandbox)

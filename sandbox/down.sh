@@ -9,6 +9,7 @@ source "$SANDBOX_DIR/lib/common.sh"
 source "$SANDBOX_DIR/lib/engine.sh"
 source "$SANDBOX_DIR/lib/registry.sh"
 source "$SANDBOX_DIR/lib/aws.sh"
+source "$SANDBOX_DIR/lib/staging.sh"
 
 PURGE=0
 case "${1:-}" in
@@ -60,6 +61,8 @@ purge_state() {
 }
 
 remove_labelled_containers
+# The staging hosts' engines stop their own containers (MySQL/Redis data stays in their data-roots).
+stop_staging
 stop_ours aws-endpoint "$AWS_PID" AwsEndpoint.dll 10
 stop_ours registry "$REG_PID" docker-registry 10
 # dockerd stops its running containers itself (up to their stop timeout), so give it time.

@@ -13,6 +13,7 @@ source "$SANDBOX_DIR/lib/engine.sh"
 source "$SANDBOX_DIR/lib/registry.sh"
 source "$SANDBOX_DIR/lib/fixtures.sh"
 source "$SANDBOX_DIR/lib/aws.sh"
+source "$SANDBOX_DIR/lib/staging.sh"
 
 case "${1:-}" in
   "") ;;
@@ -28,8 +29,8 @@ write_sandbox_json() {
     images=$(jq -c --arg k "${e%%=*}" --arg v "${e#*=}" '. + {($k): $v}' <<<"$images")
   done
   jq -n --arg r "$REGISTRY_ADDR" --arg u "$REGISTRY_USER" --arg p "$REG_PASSWORD" --argjson i "$images" \
-    --argjson aws "$(aws_sandbox_json)" \
-    '{registry: $r, registryUser: $u, registryPasswordFile: $p, images: $i, aws: $aws}' >"$out.tmp"
+    --argjson aws "$(aws_sandbox_json)" --argjson staging "$(staging_sandbox_json)" \
+    '{registry: $r, registryUser: $u, registryPasswordFile: $p, images: $i, aws: $aws, staging: $staging}' >"$out.tmp"
   mv "$out.tmp" "$out"
 }
 
@@ -48,6 +49,7 @@ main() {
   ensure_registry
   ensure_aws_endpoint
   ensure_fixtures
+  ensure_staging
   write_sandbox_json
   summary sandbox.json "$STATE/sandbox.json"
   print_summary

@@ -12,6 +12,10 @@ SANDBOX_PACKAGES=(
   ca-certificates  # the host CA bundle copied into the node image
   jq               # parses the Engine API's streamed JSON, writes sandbox.json
   awscli           # Debian's aws (v2): the independent client that tests the sandbox AWS endpoint
+  openssh-server   # sshd for the staging hosts (and ssh-keygen for their keys)
+  openssh-client   # ssh, the pipeline's transport to the staging hosts
+  nginx            # the staging load balancer on 127.0.0.1:8080
+  iptables         # one FORWARD accept per staging host bridge (br_netfilter + the main engine's DROP policy)
 )
 
 # Without root or apt we cannot install or start anything: say exactly what is needed instead.

@@ -5,6 +5,7 @@ using Pipeline;
 using Pipeline.Build;
 using Pipeline.Cli;
 using Pipeline.Deps;
+using Pipeline.Registry;
 
 var pipeline = new PipelineHost();
 
@@ -27,6 +28,11 @@ Task("Test")
     .IsDependentOn("DockerBuild")
     .IsDependentOn("StartDeps")
     .Does(() => pipeline.Run("Test", context => new TestStage(context)));
+
+Task("Push")
+    .Description("Push the release image as develop-<sha7> (master-<sha7> from a main branch), logged in through ECR")
+    .IsDependentOn("Test")
+    .Does(() => pipeline.Run("Push", context => new PushStage(context)));
 
 // Developer commands, like the original workflow's Makefile.
 Task("DepsUp")

@@ -13,12 +13,13 @@ namespace AwsEndpoint;
 /// (what sandbox/up.sh polls). Tests build it the same way with their own options and port 0.</summary>
 public static class EndpointHost
 {
-    public static WebApplication Create(EndpointOptions options, string[]? args = null)
+    /// <param name="logging">Replaces the console log (tests route it elsewhere).</param>
+    public static WebApplication Create(EndpointOptions options, Action<ILoggingBuilder>? logging = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ "; o.UseUtcTimestamp = true; });
+        (logging ?? (l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ "; o.UseUtcTimestamp = true; })))(builder.Logging);
         // Framework request logs would repeat each request (with its path and headers); ours is the one line.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 

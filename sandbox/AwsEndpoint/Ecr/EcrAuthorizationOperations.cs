@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AwsEndpoint.Protocol;
+using AwsEndpoint.Ecr.Shapes;
 
 namespace AwsEndpoint.Ecr;
 

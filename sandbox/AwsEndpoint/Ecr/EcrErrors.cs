@@ -1,4 +1,5 @@
 using AwsEndpoint.Protocol;
+using AwsEndpoint.Ecr.Shapes;
 
 namespace AwsEndpoint.Ecr;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AwsEndpoint.Protocol;
 using AwsEndpoint.Registry;
+using AwsEndpoint.Ecr.Shapes;
 
 namespace AwsEndpoint.Ecr;
 

@@ -1,4 +1,5 @@
 using AwsEndpoint.Registry;
+using AwsEndpoint.Ecr.Shapes;
 
 namespace AwsEndpoint.Ecr;
 

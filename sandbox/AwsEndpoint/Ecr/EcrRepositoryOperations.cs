@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AwsEndpoint.Protocol;
+using AwsEndpoint.Ecr.Shapes;
 
 namespace AwsEndpoint.Ecr;
 

@@ -1,4 +1,6 @@
-namespace AwsEndpoint.Ecr;
+using System.Text.Json.Serialization;
+
+namespace AwsEndpoint.Ecr.Shapes;
 
 // Request and response shapes of ecr/2015-09-21/service-2.json, members named exactly as the model names them
 // (camelCase by the serializer policy). Only the members this endpoint reads or fills are declared; the shape
@@ -10,7 +12,8 @@ public sealed record ImageScanningConfiguration(bool ScanOnPush = false);
 
 public sealed record EncryptionConfiguration(string EncryptionType = "AES256", string? KmsKey = null);
 
-public sealed record Tag(string Key, string Value);
+// The one ECR shape whose members are PascalCase in the model (and on the wire).
+public sealed record Tag([property: JsonPropertyName("Key")] string Key, [property: JsonPropertyName("Value")] string Value);
 
 public sealed record Repository(
     string RepositoryArn, string RegistryId, string RepositoryName, string RepositoryUri, DateTimeOffset? CreatedAt,

@@ -18,7 +18,9 @@ public sealed class EcrAuthorizationOperations(EcrRegistryView view, TimeProvide
         foreach (var id in request.RegistryIds ?? []) EcrRequestRules.RegistryId(id, view.Account);
         var password = (await File.ReadAllTextAsync(view.Options.RegistryPasswordPath, ct)).TrimEnd('\n', '\r');
         var token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{view.Options.RegistryUser}:{password}"));
-        return new GetAuthorizationTokenResponse(
-            [new AuthorizationData(token, clock.GetUtcNow() + TokenLifetime, view.Options.RegistryUrl)]);
+        // AWS answers one entry per requested registry id (all of them ours here), or one for the default registry.
+        var entries = Math.Max(1, request.RegistryIds?.Count ?? 0);
+        var data = new AuthorizationData(token, clock.GetUtcNow() + TokenLifetime, view.Options.RegistryUrl);
+        return new GetAuthorizationTokenResponse(Enumerable.Repeat(data, entries).ToList());
     }
 }

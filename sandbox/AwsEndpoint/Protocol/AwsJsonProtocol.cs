@@ -42,7 +42,8 @@ public sealed class AwsJsonProtocol(IEnumerable<IAwsJsonService> services, SigV4
                 "The request processing has failed because of an unknown error, exception or failure.", HttpStatusCode.InternalServerError));
         }
         // One line per request: operation and outcome only, never headers, keys or bodies.
-        log.LogInformation("{Target} {Status}{Error} {Ms:F0}ms", target.Length > 0 ? target : "(no target)", (int)status,
+        // The target is client-supplied: cap it so a junk header cannot flood the log.
+        log.LogInformation("{Target} {Status}{Error} {Ms:F0}ms", target.Length == 0 ? "(no target)" : target.Length > 120 ? target[..120] + "..." : target, (int)status,
             error is null ? "" : " " + error, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 

@@ -34,4 +34,16 @@ argv=""
 for arg in "$@"; do argv+="$arg"$'\x1f'; done
 export PIPELINE_ARGV="$argv" PIPELINE_ROOT="$root"
 export CAKE_SETTINGS_ENABLESCRIPTCACHE=true
+# `dotnet cake` runs Cake as a child process and passes no signal on: a SIGINT or SIGTERM sent to this script's
+# pid (by CI, a test, `kill`) would end the parent and never reach the pipeline's cleanup. So Cake's own assembly
+# is run here, for the newest target framework this machine's runtime can load, and this pid is Cake itself.
+runtime_major=$(dotnet --list-runtimes | sed -n 's/^Microsoft\.NETCore\.App \([0-9]*\)\..*/\1/p' | sort -n | tail -n 1)
+for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$cake_version/tools/net"*/ 2>/dev/null | sort -V -r); do
+  framework=$(basename "$tools")
+  framework_major=${framework#net}
+  framework_major=${framework_major%%.*}
+  if [[ -f $tools/any/Cake.dll && $framework_major -le ${runtime_major:-0} ]]; then
+    exec dotnet "$tools/any/Cake.dll" build/build.cake
+  fi
+done
 exec dotnet cake build/build.cake

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Pipeline.Cli;
 using Pipeline.Config;
 using Pipeline.Docker;
@@ -18,6 +19,7 @@ public sealed class PipelineHost : IDisposable
     private const string RootVariable = "PIPELINE_ROOT";
 
     private readonly CancellationTokenSource _cancellation = new();
+    private readonly PosixSignalRegistration _sigterm;
     private readonly List<(string Target, string Outcome, TimeSpan Duration)> _outcomes = [];
     private readonly string _runId = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
     private StageContext? _context;
@@ -27,6 +29,8 @@ public sealed class PipelineHost : IDisposable
     public PipelineHost()
     {
         Console.CancelKeyPress += OnCancelKeyPress;
+        // CI runners stop a job with SIGTERM: treated like the first Ctrl-C, so the run still cleans up after itself.
+        _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate);
     }
 
     /// <summary>Returns the targets Cake should run, or exits the process for --help, --plan and bad input.</summary>
@@ -123,6 +127,7 @@ public sealed class PipelineHost : IDisposable
     public void Dispose()
     {
         Console.CancelKeyPress -= OnCancelKeyPress;
+        _sigterm.Dispose();
         _cancellation.Dispose();
     }
 
@@ -132,6 +137,14 @@ public sealed class PipelineHost : IDisposable
         if (_cancellation.IsCancellationRequested) return;
         e.Cancel = true;
         Log.Warn("Ctrl-C: cancelling and cleaning up (press again to abort at once)");
+        _cancellation.Cancel();
+    }
+
+    private void OnTerminate(PosixSignalContext context)
+    {
+        if (_cancellation.IsCancellationRequested) return;
+        context.Cancel = true;
+        Log.Warn("SIGTERM: cancelling and cleaning up");
         _cancellation.Cancel();
     }
 

@@ -31,8 +31,15 @@ fi
 
 echo "==> xunit: tests/Pipeline.Tests"
 dotnet test Build.sln --logger "console;verbosity=normal" 2>&1 | tee "$logs/xunit.log"
-summary=$(grep -E '(Passed|Failed)!  - Failed:' "$logs/xunit.log" | tail -n 1)
-count xunit "$(sed -n 's/.*Passed: *\([0-9]*\).*/\1/p' <<<"$summary")" "$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' <<<"$summary")"
+# One summary line per test project; a project that did not build prints none, so expect every one of them.
+projects=$(dotnet sln Build.sln list | grep -c 'Tests\.csproj$')
+summaries=$(grep -E '(Passed|Failed)!  - Failed:' "$logs/xunit.log")
+if [[ $(grep -c . <<<"$summaries") -lt $projects ]]; then
+  echo "test.sh: expected $projects test summaries from dotnet test, found $(grep -c . <<<"$summaries")" >&2
+  failed=$((failed + 1))
+fi
+count xunit "$(sed -n 's/.*Passed: *\([0-9]*\).*/\1/p' <<<"$summaries" | awk '{ s += $1 } END { if (NR) print s }')" \
+  "$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' <<<"$summaries" | awk '{ s += $1 } END { if (NR) print s }')"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

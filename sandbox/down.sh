@@ -62,7 +62,7 @@ purge_state() {
 
 remove_labelled_containers
 # The staging hosts' engines stop their own containers (MySQL/Redis data stays in their data-roots).
-stop_staging
+stop_staging "$PURGE"
 stop_ours aws-endpoint "$AWS_PID" AwsEndpoint.dll 10
 stop_ours registry "$REG_PID" docker-registry 10
 # dockerd stops its running containers itself (up to their stop timeout), so give it time.

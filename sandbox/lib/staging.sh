@@ -4,6 +4,7 @@
 # bridge, subnet, containerd), its own MySQL and Redis containers, its own $HOME. The nginx load balancer in
 # front of them lives in staging_lb.sh. Sourced by up.sh, down.sh and staging/lb.sh.
 
+# shellcheck disable=SC2153  # STATE comes from common.sh
 STAGING_DIR="$STATE/staging"
 STAGING_KEY="$STAGING_DIR/id_ed25519"
 STAGING_KNOWN_HOSTS="$STAGING_DIR/known_hosts"
@@ -188,17 +189,27 @@ ensure_host_service() {
   STAGING_DID+=("$name started")
 }
 
+wait_host_mysql() {
+  local host="$1" i
+  for ((i = 0; i < STAGING_MYSQL_WAIT_S * 4; i++)); do
+    host_docker "$host" exec mysql mariadb-admin ping --silent >/dev/null 2>&1 && return
+    sleep 0.25
+  done
+  die "$host: mysql did not accept connections within ${STAGING_MYSQL_WAIT_S}s (docker --host unix://$(host_socket "$host") logs mysql)"
+}
+
 # Imported once per mysql container (and again only if database.sql changes; it is idempotent anyway).
+# When anything (re)started, wait for mysql anyway: up.sh's "ready" means a deploy can start right away.
 ensure_host_schema() {
-  local host="$1" containers="$2" marker id want i
+  local host="$1" containers="$2" marker id want
   marker="$(host_dir "$host")/schema.imported"
   id=$(awk '$1 == "mysql" {print $3}' <<<"$containers")
   want="$id $(sha256sum <"$STAGING_SCHEMA" | cut -c1-16)"
-  [[ -r $marker && $(<"$marker") == "$want" ]] && return
-  for ((i = 0; i < STAGING_MYSQL_WAIT_S * 2; i++)); do
-    host_docker "$host" exec mysql mariadb-admin ping --silent >/dev/null 2>&1 && break
-    sleep 0.5
-  done
+  if [[ -r $marker && $(<"$marker") == "$want" ]]; then
+    ((${#STAGING_DID[@]} == 0)) || wait_host_mysql "$host"
+    return
+  fi
+  wait_host_mysql "$host"
   host_docker "$host" exec -i mysql mariadb <"$STAGING_SCHEMA" \
     || die "$host: importing docker/database.sql failed (mysql logs: docker --host unix://$(host_socket "$host") logs mysql)"
   echo "$want" >"$marker"
@@ -314,13 +325,17 @@ unmount_staging_leftovers() {
   ! awk -v p="$STAGING_DIR/" 'index($5, p) == 1 {f=1} END {exit !f}' /proc/self/mountinfo
 }
 
+# $1 = 1 (down.sh --purge): also delete the hosts' bridges, which dockerd keeps across restarts.
 stop_staging() {
+  local purge="${1:-0}" host
   stop_lb
-  local host
   for host in "${STAGING_HOSTS[@]}"; do
     stop_host_sshd "$host"
     stop_host_engine "$host"
     remove_forward_rule "$host"
+    if ((purge)) && ip link show "$(host_bridge "$host")" >/dev/null 2>&1; then
+      ip link delete "$(host_bridge "$host")" || warn "could not delete the bridge $(host_bridge "$host")"
+    fi
   done
   [[ -d $STAGING_DIR ]] && { unmount_staging_leftovers || die "mounts remain under $STAGING_DIR; not deleting anything"; }
   log "staging: hosts and load balancer stopped"

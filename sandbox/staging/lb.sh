@@ -32,8 +32,9 @@ resolve_host() {
 }
 
 require_lb() {
-  [[ -r $LB_CONF ]] && LB_MASTER=$(lb_pid) \
-    || { echo "lb.sh: the load balancer is not running ($LB_URL); start it with sandbox/up.sh" >&2; exit 1; }
+  if [[ ! -r $LB_CONF ]] || ! LB_MASTER=$(lb_pid); then
+    echo "lb.sh: the load balancer is not running ($LB_URL); start it with sandbox/up.sh" >&2; exit 1
+  fi
 }
 
 set_drained() {

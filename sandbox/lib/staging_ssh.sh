@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# The staging hosts' SSH side: the client key the deploy uses, each host's ed25519 host key pinned in
+# known_hosts, and each host's sshd on its own loopback port. Sourced by staging.sh.
+# shellcheck disable=SC2153  # STAGING_DIR and the host_* helpers come from staging.sh
+
+# ---------------------------------------------------------------- keys -----------------------------------
+ensure_staging_keys() {
+  mkdir -p "$STAGING_DIR"; chmod 700 "$STAGING_DIR"
+  [[ -s $STAGING_KEY ]] || ssh-keygen -q -t ed25519 -N '' -C "pipeline-sandbox deploy client" -f "$STAGING_KEY" \
+    || die "ssh-keygen could not write $STAGING_KEY"
+  chmod 600 "$STAGING_KEY"
+  local host dir known="# Written by sandbox/up.sh: the staging hosts' ed25519 host keys, for StrictHostKeyChecking=yes."
+  for host in "${STAGING_HOSTS[@]}"; do
+    dir=$(host_dir "$host"); mkdir -p "$dir" "$(host_home "$host")"
+    [[ -s $dir/ssh_host_ed25519_key ]] \
+      || ssh-keygen -q -t ed25519 -N '' -C "$host host key" -f "$dir/ssh_host_ed25519_key" \
+      || die "ssh-keygen could not write the $host host key"
+    chmod 600 "$dir/ssh_host_ed25519_key"
+    write_if_changed "$dir/authorized_keys" "$(<"$STAGING_KEY.pub")" >/dev/null
+    chmod 600 "$dir/authorized_keys"
+    known+=$'\n'"[127.0.0.1]:$(host_ssh_port "$host") $(cut -d' ' -f1,2 "$dir/ssh_host_ed25519_key.pub")"
+  done
+  write_if_changed "$STAGING_KNOWN_HOSTS" "$known" >/dev/null
+  chmod 644 "$STAGING_KNOWN_HOSTS"
+}
+
+# ---------------------------------------------------------------- sshd -----------------------------------
+host_sshd_config() {
+  local host="$1" dir; dir=$(host_dir "$host")
+  cat <<EOF
+# Written by sandbox/up.sh for $host; edits are overwritten on the next run.
+Port $(host_ssh_port "$host")
+ListenAddress 127.0.0.1
+HostKey $dir/ssh_host_ed25519_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowUsers $STAGING_USER
+UsePAM no
+X11Forwarding no
+PrintMotd no
+PrintLastLog no
+# The deploy multiplexes one connection per host and may open several sessions on it.
+MaxSessions 32
+MaxStartups 32:30:64
+# What makes this a separate host: plain \`docker\` reaches this host's engine only, and ~ (docker login's
+# config.json, sample-app.env, lock files) is this host's own.
+SetEnv DOCKER_HOST=unix://$(host_socket "$host") HOME=$(host_home "$host")
+Subsystem sftp internal-sftp
+EOF
+}
+
+host_sshd_listening() { (exec 3<>"/dev/tcp/127.0.0.1/$(host_ssh_port "$1")") 2>/dev/null; }
+
+ensure_host_sshd() {
+  local host="$1" dir cfg changed pid=""; dir=$(host_dir "$host"); cfg="$dir/sshd_config"
+  changed=$(write_if_changed "$cfg" "$(host_sshd_config "$host")")
+  pid=$(pid_alive "$dir/sshd.run.pid" "$cfg") || true
+  if [[ -n $pid && -z $changed ]] && host_sshd_listening "$host"; then return; fi
+  mkdir -p /run/sshd; chmod 755 /run/sshd   # sshd's privilege-separation directory (-t checks it too)
+  /usr/sbin/sshd -t -f "$cfg" || die "$host: sshd rejects $cfg (see above)"
+  if [[ -n $pid ]]; then
+    # SIGHUP makes sshd re-exec itself with the new config, keeping open sessions.
+    kill -HUP "$pid"; sleep 0.3
+  else
+    setsid nohup /usr/sbin/sshd -D -f "$cfg" -E "$dir/sshd.log" </dev/null >/dev/null 2>&1 9>&- &
+    echo $! >"$dir/sshd.run.pid"
+  fi
+  local i
+  for ((i = 0; i < 50; i++)); do host_sshd_listening "$host" && { STAGING_DID+=("sshd ${pid:+re}started"); return; }; sleep 0.1; done
+  tail -n 10 "$dir/sshd.log" >&2 || true
+  die "$host: sshd does not listen on 127.0.0.1:$(host_ssh_port "$host") (log: $dir/sshd.log; port taken? ss -ltnp 'sport = :$(host_ssh_port "$host")')"
+}
+
+stop_host_sshd() {
+  local host="$1" dir pid; dir=$(host_dir "$host")
+  if pid=$(pid_alive "$dir/sshd.run.pid" "$dir/sshd_config"); then
+    log "$host sshd: stopping pid $pid"; stop_pid "$pid" "$host sshd" 5
+  fi
+  rm -f "$dir/sshd.run.pid"
+}

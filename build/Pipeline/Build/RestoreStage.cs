@@ -28,8 +28,18 @@ public sealed class RestoreStage(StageContext context) : IStage
         var login = RegistryLogin.For(settings);
 
         // The latest pull and the cache's work are independent: the engine interleaves the downloads.
-        await Task.WhenAll(PullLatestAsync(docker, login, cancellation), Cache(login).RestoreAsync(CachedImages, cancellation));
+        var cached = Cache(login).RestoreAsync(CachedImages, cancellation);
+        await Task.WhenAll(PullLatestAsync(docker, login, cancellation), cached);
+        RunSummary.Add("image cache: " + string.Join(", ", (await cached).Select(image => $"{image.Reference} {Describe(image.Outcome)}")));
     }
+
+    private static string Describe(CacheOutcome outcome) => outcome switch
+    {
+        CacheOutcome.AlreadyInEngine => "already in the engine",
+        CacheOutcome.LoadedFromCache => "loaded from cache",
+        CacheOutcome.SavedFromEngine => "saved to cache",
+        _ => "pulled and saved to cache",
+    };
 
     /// <summary>The dependency images, then any further ones named by --cache-images.</summary>
     private IReadOnlyList<string> CachedImages =>

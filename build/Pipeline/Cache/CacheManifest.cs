@@ -37,6 +37,23 @@ public sealed record CacheManifest(
         Reference == reference && Tarball == tarball && Size == size &&
         string.Equals(Sha256, sha256, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The manifest is this entry's and names the file the entry would hold for its compression. Anything else is
+    /// ignored rather than followed: a manifest naming "../../somewhere" must never make the cache read or delete it.
+    /// </summary>
+    public bool BelongsTo(CacheEntry entry)
+    {
+        try
+        {
+            return Reference == entry.Reference &&
+                   Tarball == entry.TarballName(TarballCompression.Parse(Compression, "manifest"));
+        }
+        catch (PipelineException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The engine's image (null when absent) is the one this entry was saved from.</summary>
     public bool RecordsImage(string? imageId) => imageId is not null && ImageId == imageId;
 
@@ -58,13 +75,16 @@ public sealed record CacheManifest(
         }
     }
 
-    public static async Task<CacheManifest?> ReadAsync(string path, CancellationToken cancellation)
+    /// <summary>The entry's manifest, or null when there is none it can trust (missing, damaged, or not its own).</summary>
+    public static async Task<CacheManifest?> ReadAsync(CacheEntry entry, CancellationToken cancellation)
     {
         try
         {
-            return Parse(await File.ReadAllTextAsync(path, cancellation));
+            return Parse(await File.ReadAllTextAsync(entry.ManifestPath, cancellation)) is { } manifest && manifest.BelongsTo(entry)
+                ? manifest
+                : null;
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }

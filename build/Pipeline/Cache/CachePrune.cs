@@ -48,7 +48,7 @@ public static class CachePrune
         {
             kept.Add(Path.GetFileName(entry.ManifestPath));
             kept.Add(Path.GetFileName(entry.LockPath));
-            if (await CacheManifest.ReadAsync(entry.ManifestPath, cancellation) is { } manifest) kept.Add(manifest.Tarball);
+            if (await CacheManifest.ReadAsync(entry, cancellation) is { } manifest) kept.Add(manifest.Tarball);
         }
         var keys = configured.Select(c => c.Key).ToHashSet();
         var files = new DirectoryInfo(directory).EnumerateFiles().Select(f => new CacheFile(f.Name, f.LastWriteTimeUtc));
@@ -65,7 +65,7 @@ public static class CachePrune
                 held = CacheEntryLock.TryAcquire(Path.Combine(directory, key + ".lock"));
                 if (held is null) continue;
                 if (configured.FirstOrDefault(e => e.Key == key) is { } entry &&
-                    await CacheManifest.ReadAsync(entry.ManifestPath, cancellation) is { } current)
+                    await CacheManifest.ReadAsync(entry, cancellation) is { } current)
                     names.Remove(current.Tarball);
             }
             using (held)

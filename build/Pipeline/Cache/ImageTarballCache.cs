@@ -29,7 +29,7 @@ public sealed class ImageTarballCache(
         foreach (var entry in Entries(settings, images))
         {
             var manifest = File.Exists(entry.ManifestPath)
-                ? CacheManifest.Parse(File.ReadAllText(entry.ManifestPath))
+                ? CacheManifest.Parse(File.ReadAllText(entry.ManifestPath)) is { } read && read.BelongsTo(entry) ? read : null
                 : null;
             var tarball = manifest is null ? null : entry.PathOf(manifest.Tarball);
             yield return manifest is not null && File.Exists(tarball)
@@ -56,11 +56,11 @@ public sealed class ImageTarballCache(
     {
         var clock = Stopwatch.StartNew();
         using var held = await CacheEntryLock.AcquireAsync(entry, settings.LockTimeout, cancellation);
-        var manifest = await CacheManifest.ReadAsync(entry.ManifestPath, cancellation);
+        var manifest = await CacheManifest.ReadAsync(entry, cancellation);
         var inEngine = await docker.Images.InspectAsync(entry.Reference, cancellation);
         string? repair = null;
 
-        if (manifest is not null && manifest.Reference == entry.Reference)
+        if (manifest is not null)
         {
             var damage = await TarballTransfer.VerifyAsync(entry, manifest, cancellation);
             if (damage is null && manifest.RecordsImage(inEngine?.Id))

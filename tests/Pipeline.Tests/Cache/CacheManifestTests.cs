@@ -7,7 +7,9 @@ public sealed class CacheManifestTests
     private const string Reference = "127.0.0.1:5000/sandbox/mariadb:10.11";
     private static readonly string Sha = new('a', 64);
 
-    private static CacheManifest Manifest() => new(Reference, "sha256:" + new string('1', 64), "mariadb-0123456789ab.tar.br",
+    private static readonly CacheEntry Entry = CacheEntry.For(Reference, "/cache");
+
+    private static CacheManifest Manifest() => new(Reference, "sha256:" + new string('1', 64), Entry.Key + ".tar.br",
         "brotli:2", Sha, 1234, 5678, new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
@@ -26,7 +28,7 @@ public sealed class CacheManifestTests
         {
             var entry = CacheEntry.For(Reference, directory);
             await AtomicFile.WriteAllTextAsync(entry.NewTempPath(), entry.ManifestPath, Manifest().ToJson(), TestContext.Current.CancellationToken);
-            Assert.Equal(Manifest(), await CacheManifest.ReadAsync(entry.ManifestPath, TestContext.Current.CancellationToken));
+            Assert.Equal(Manifest(), await CacheManifest.ReadAsync(entry, TestContext.Current.CancellationToken));
             Assert.Equal([Path.GetFileName(entry.ManifestPath)], Directory.GetFiles(directory).Select(Path.GetFileName));
         }
         finally
@@ -37,7 +39,7 @@ public sealed class CacheManifestTests
 
     [Fact]
     public async Task A_missing_manifest_reads_as_none() =>
-        Assert.Null(await CacheManifest.ReadAsync(Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.json"),
+        Assert.Null(await CacheManifest.ReadAsync(CacheEntry.For("redis:7.0", Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}")),
             TestContext.Current.CancellationToken));
 
     [Theory]
@@ -57,6 +59,19 @@ public sealed class CacheManifestTests
         Assert.False(manifest.Describes(Reference, "other.tar.br", 1234, Sha), "other file");
         Assert.False(manifest.Describes(Reference, manifest.Tarball, 1233, Sha), "wrong size");
         Assert.False(manifest.Describes(Reference, manifest.Tarball, 1234, new string('b', 64)), "wrong sha256");
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd", "brotli:2")]
+    [InlineData("/etc/passwd", "brotli:2")]
+    [InlineData(null, "gzip:6")]
+    [InlineData(null, "zstd")]
+    public void A_manifest_naming_another_file_than_its_entry_would_hold_is_ignored(string? tarball, string compression)
+    {
+        var manifest = Manifest() with { Tarball = tarball ?? Manifest().Tarball, Compression = compression };
+        Assert.True(Manifest().BelongsTo(Entry));
+        Assert.False(manifest.BelongsTo(Entry));
+        Assert.False(Manifest().BelongsTo(CacheEntry.For("redis:7.0", "/cache")));
     }
 
     [Fact]

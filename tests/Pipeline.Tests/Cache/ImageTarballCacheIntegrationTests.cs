@@ -173,7 +173,7 @@ public sealed class ImageTarballCacheIntegrationTests(CacheRegistryFixture fixtu
     private async Task<(CacheEntry Entry, CacheManifest Manifest)> ReadEntryAsync(string image)
     {
         var entry = CacheEntry.For(image, _directory);
-        var manifest = await CacheManifest.ReadAsync(entry.ManifestPath, Cancellation);
+        var manifest = await CacheManifest.ReadAsync(entry, Cancellation);
         Assert.NotNull(manifest);
         return (entry, manifest);
     }

@@ -4,8 +4,24 @@
 # shellcheck disable=SC2153  # STAGING_DIR and the host_* helpers come from staging.sh
 
 # ---------------------------------------------------------------- keys -----------------------------------
+# sshd's StrictModes refuses an AuthorizedKeysFile below a group- or world-writable directory (say a
+# PIPELINE_SANDBOX_DIR under /tmp). Only then is it turned off, and up.sh says so.
+staging_strict_modes() {
+  local d="$STAGING_DIR" mode
+  while [[ $d != / && -n $d ]]; do
+    d=$(dirname "$d")
+    mode=$(stat -c %a "$d" 2>/dev/null) || continue
+    if (( (8#$mode & 8#022) != 0 )); then
+      warn "staging sshd: $d is group/world-writable, so StrictModes is off (use a PIPELINE_SANDBOX_DIR below a private directory)"
+      echo no; return
+    fi
+  done
+  echo yes
+}
+
 ensure_staging_keys() {
   mkdir -p "$STAGING_DIR"; chmod 700 "$STAGING_DIR"
+  STAGING_STRICT_MODES=$(staging_strict_modes)
   [[ -s $STAGING_KEY ]] || ssh-keygen -q -t ed25519 -N '' -C "pipeline-sandbox deploy client" -f "$STAGING_KEY" \
     || die "ssh-keygen could not write $STAGING_KEY"
   chmod 600 "$STAGING_KEY"
@@ -40,6 +56,7 @@ KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 AllowUsers $STAGING_USER
 UsePAM no
+StrictModes ${STAGING_STRICT_MODES:-yes}
 X11Forwarding no
 PrintMotd no
 PrintLastLog no

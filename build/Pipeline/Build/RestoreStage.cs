@@ -1,7 +1,6 @@
 using Pipeline.Cache;
 using Pipeline.Cli;
 using Pipeline.Docker;
-using Pipeline.Registry;
 
 namespace Pipeline.Build;
 
@@ -25,7 +24,7 @@ public sealed class RestoreStage(StageContext context) : IStage
         var docker = context.Docker;
         var version = await docker.PingAsync(cancellation);
         Log.Note($"Docker engine at {settings.DockerHost} answers (API {version})");
-        var login = RegistryLogin.For(settings);
+        var login = await context.RegistryLoginAsync(cancellation);
 
         // The latest pull and the cache's work are independent: the engine interleaves the downloads.
         var cached = Cache(login).RestoreAsync(CachedImages, cancellation);

@@ -6,9 +6,25 @@ ENGINE_PID="$ENGINE_DIR/dockerd.pid"
 ENGINE_LOG="$ENGINE_DIR/dockerd.log"
 ENGINE_WAIT_S=${ENGINE_WAIT_S:-30}
 
+# A second dockerd started with --bridge=none on this machine deletes docker0 on start-up, and the running
+# engine then fails every container start with "could not find bridge docker0". Put the interface back with the
+# address the engine recorded for its bridge network.
+ensure_default_bridge_interface() {
+  ip link show docker0 >/dev/null 2>&1 && return 0
+  local config gateway prefix
+  config=$(engine GET /networks/bridge 2>/dev/null) || return 0
+  gateway=$(jq -r '.IPAM.Config[0].Gateway // empty' <<<"$config")
+  prefix=$(jq -r '.IPAM.Config[0].Subnet // empty' <<<"$config")
+  [[ -n $gateway && -n $prefix && $(jq -r '.Options["com.docker.network.bridge.name"] // empty' <<<"$config") == docker0 ]] || return 0
+  warn "the engine's bridge docker0 is missing (another dockerd removed it); recreating it as $gateway/${prefix#*/}"
+  ip link add docker0 type bridge && ip addr add "$gateway/${prefix#*/}" dev docker0 && ip link set docker0 up \
+    || die "could not recreate docker0; restart the engine (sandbox/down.sh, then sandbox/up.sh)"
+}
+
 ensure_engine() {
   local sock; sock=$(engine_socket)
   if engine_ping; then
+    ensure_default_bridge_interface
     summary engine "ok ($sock)"
     return
   fi

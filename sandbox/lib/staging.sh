@@ -27,6 +27,7 @@ host_home()    { echo "$(host_dir "$1")/home"; }
 host_env_file(){ echo "$(host_home "$1")/sample-app.env"; }
 host_subnet()  { echo "10.213.$(host_n "$1").0/24"; }
 host_pool()    { echo "10.213.$((16 * $(host_n "$1"))).0/20"; }
+host_default_bridge() { echo "sbxd-$1"; }   # the engine's default bridge, never used by containers
 host_bridge()  { echo "sbx-$1"; }   # the `staging` network's bridge; IFNAMSIZ allows 15 characters
 
 staging_host_known() { local h; for h in "${STAGING_HOSTS[@]}"; do [[ $h == "$1" ]] && return 0; done; return 1; }
@@ -57,7 +58,7 @@ write_if_changed() {
 host_engine_args() {
   local host="$1" dir; dir=$(host_dir "$host")
   printf '%s\n' --host "unix://$(host_socket "$host")" --data-root "$dir/data" --exec-root "$dir/exec" \
-    --pidfile "$dir/exec/dockerd.pid" --bridge=none --iptables=false --ip-masq=false --ip-forward=false \
+    --pidfile "$dir/exec/dockerd.pid" --bridge="$(host_default_bridge "$host")" --iptables=false --ip-masq=false --ip-forward=false \
     --default-address-pool "base=$(host_pool "$host"),size=24" --cgroup-parent "/pipeline-sandbox-$host"
 }
 
@@ -85,8 +86,21 @@ stop_host_engine() {
   rm -f "$dir/dockerd.pid"
 }
 
+# A dockerd started with --bridge=none deletes the kernel's docker0 on start-up (moby's
+# removeDefaultBridgeInterface), which would cut the main engine's containers off. So each host engine gets a
+# default bridge of its own, made here, on a subnet of its pool's range that nothing else uses.
+ensure_default_bridge() {
+  local b; b=$(host_default_bridge "$1")
+  if ! ip link show "$b" >/dev/null 2>&1; then
+    ip link add "$b" type bridge && ip addr add "10.213.$((100 + $(host_n "$1"))).1/24" dev "$b" \
+      || die "could not create the bridge $b for $1's engine"
+  fi
+  ip link set "$b" up
+}
+
 ensure_host_engine() {
   local host="$1" dir args; dir=$(host_dir "$host")
+  ensure_default_bridge "$host"
   args=$(host_engine_args "$host")
   # containerd's sockets live under the exec-root; unix socket paths stop at 107 bytes.
   ((${#dir} + 45 <= 107)) || die "state dir path too long for $host's engine sockets ($dir); use a shorter PIPELINE_SANDBOX_DIR"
@@ -253,8 +267,11 @@ stop_staging() {
     stop_host_sshd "$host"
     stop_host_engine "$host"
     remove_forward_rule "$host"
-    if ((purge)) && ip link show "$(host_bridge "$host")" >/dev/null 2>&1; then
-      ip link delete "$(host_bridge "$host")" || warn "could not delete the bridge $(host_bridge "$host")"
+    if ((purge)); then
+      local bridge
+      for bridge in "$(host_bridge "$host")" "$(host_default_bridge "$host")"; do
+        ip link show "$bridge" >/dev/null 2>&1 && { ip link delete "$bridge" || warn "could not delete the bridge $bridge"; }
+      done
     fi
   done
   [[ -d $STAGING_DIR ]] && { unmount_staging_leftovers || die "mounts remain under $STAGING_DIR; not deleting anything"; }

@@ -1,6 +1,7 @@
 using System.Net;
 using AwsEndpoint.Auth;
 using AwsEndpoint.Ecr;
+using AwsEndpoint.Ecs;
 using AwsEndpoint.Protocol;
 using AwsEndpoint.Registry;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -35,10 +36,11 @@ public static class EndpointHost
         services.AddSingleton(new EcrRepositoryRecords(options.EcrRepositoriesPath));
         services.AddSingleton<EcrRegistryView>();
         services.AddSingleton<IAwsJsonService, EcrService>();
+        services.AddEcs(options);
         services.AddSingleton<AwsJsonProtocol>();
 
         var app = builder.Build();
-        app.MapGet("/", () => Results.Text("sandbox AWS endpoint (ECR); AWS JSON 1.1 on POST /\n"));
+        app.MapGet("/", () => Results.Text("sandbox AWS endpoint (ECR, ECS); AWS JSON 1.1 on POST /\n"));
         app.MapPost("/", (HttpContext http, AwsJsonProtocol protocol) => protocol.HandleAsync(http));
         return app;
     }

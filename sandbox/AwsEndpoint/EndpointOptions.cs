@@ -14,6 +14,8 @@ public sealed record EndpointOptions
     public string? CredentialsFile { get; init; }
     public string? RegistryPasswordFile { get; init; }
     public string? RegistryDataDir { get; init; }
+    /// <summary>How ECS tasks run (scheduler tick, health grace, engine).</summary>
+    public Ecs.EcsSettings Ecs { get; init; } = new();
 
     public string CredentialsPath => CredentialsFile ?? Path.Combine(StateDir, "aws", "credentials");
     public string RegistryPasswordPath => RegistryPasswordFile ?? Path.Combine(StateDir, "registry", "password");
@@ -40,6 +42,16 @@ public sealed record EndpointOptions
             CredentialsFile = config["CredentialsFile"],
             RegistryPasswordFile = config["RegistryPasswordFile"],
             RegistryDataDir = config["RegistryDataDir"],
+            Ecs = new Ecs.EcsSettings
+            {
+                Tick = Seconds(config["EcsTickSeconds"]) ?? defaults.Ecs.Tick,
+                HealthGrace = Seconds(config["EcsHealthGraceSeconds"]) ?? defaults.Ecs.HealthGrace,
+                StopGrace = Seconds(config["EcsStopGraceSeconds"]) ?? defaults.Ecs.StopGrace,
+                DockerHost = config["DockerHost"] ?? defaults.Ecs.DockerHost,
+            },
         };
     }
+
+    private static TimeSpan? Seconds(string? value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : null;
 }

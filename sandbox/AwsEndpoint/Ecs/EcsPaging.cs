@@ -1,0 +1,22 @@
+using System.Text;
+
+namespace AwsEndpoint.Ecs;
+
+/// <summary>Offset paging for the List operations; the token is opaque to clients, as AWS's is.</summary>
+public static class EcsPaging
+{
+    public static (IReadOnlyList<T> Page, string? NextToken) Page<T>(IReadOnlyList<T> all, string? nextToken, int? maxResults)
+    {
+        if (maxResults is < 1 or > 100)
+            throw EcsErrors.InvalidParameter("maxResults must be between 1 and 100.");
+        var offset = 0;
+        if (nextToken is not null)
+        {
+            try { offset = int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(nextToken)).TrimStart('o')); }
+            catch (FormatException) { throw EcsErrors.InvalidParameter("Invalid nextToken."); }
+        }
+        var limit = maxResults ?? 100;
+        var next = offset + limit < all.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("o" + (offset + limit))) : null;
+        return (all.Skip(offset).Take(limit).ToList(), next);
+    }
+}

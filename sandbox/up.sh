@@ -3,7 +3,7 @@
 # authenticated registry on 127.0.0.1:5000, the AWS (ECR) endpoint on 127.0.0.1:4566 and offline
 # fixture images. Idempotent; a second run is fast.
 # Usage: sandbox/up.sh [--rebuild [KEY...]]
-#   --rebuild: rebuild and re-push the fixture images named (debian node mysql redis), or all of them
+#   --rebuild: rebuild and re-push the fixture images named (debian node mysql redis nginx), or all of them
 set -euo pipefail
 
 SANDBOX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,7 +19,7 @@ case "${1:-}" in
   "") ;;
   --rebuild) shift; SANDBOX_REBUILD="${*:-all}" ;;
   -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) die "unknown argument '$1' (usage: sandbox/up.sh [--rebuild [debian|node|mysql|redis ...]])" ;;
+  *) die "unknown argument '$1' (usage: sandbox/up.sh [--rebuild [debian|node|mysql|redis|nginx ...]])" ;;
 esac
 
 # Non-secret facts for the C# pipeline; written atomically so a reader never sees half a file.

@@ -63,29 +63,30 @@ public sealed class ImageTarballCache(
         if (manifest is not null)
         {
             var damage = await TarballTransfer.VerifyAsync(entry, manifest, cancellation);
-            if (damage is null && manifest.RecordsImage(inEngine?.Id))
-            {
-                Log.Note($"{entry.DisplayName} is already in the engine ({Short(manifest.ImageId)}), and its cache entry is intact");
-                return Result(entry, CacheOutcome.AlreadyInEngine, manifest, clock);
-            }
-            var engineHasIt = manifest.RecordsImage(inEngine?.Id);
             if (damage is null)
             {
+                if (manifest.RecordsImage(inEngine?.Id))
+                {
+                    Log.Note($"{entry.DisplayName} is already in the engine ({Short(manifest.ImageId)}) and its cache entry is intact: nothing to do");
+                    return Result(entry, CacheOutcome.AlreadyInEngine, manifest, clock);
+                }
                 damage = await TryLoadAsync(entry, manifest, cancellation);
                 if (damage is null)
                 {
                     Log.Note($"{entry.DisplayName} loaded from cache ({TarballTransfer.Megabytes(manifest.Size)} in {clock.Elapsed.TotalSeconds:0.0} s)");
                     return Result(entry, CacheOutcome.LoadedFromCache, manifest, clock);
                 }
-                // The engine's copy may be the very image that failed to load (or an older one): the registry decides.
+                // The engine's copy may be the very image that failed to load: the registry decides.
                 inEngine = null;
             }
+            // Only the image the entry recorded may be saved again in place of the damaged file; any other is pulled.
+            else if (!manifest.RecordsImage(inEngine?.Id)) inEngine = null;
+
             repair = $"{entry.PathOf(manifest.Tarball)}: {damage}";
             Log.Warn($"{entry.DisplayName}: the cached tarball is damaged ({damage}); deleting it and " +
-                     (inEngine is not null && engineHasIt ? "saving the engine's copy again" : "pulling the image again"));
+                     (inEngine is null ? "pulling the image again" : "saving the engine's copy again"));
             AtomicFile.DeleteQuietly(entry.ManifestPath);
             AtomicFile.DeleteQuietly(entry.PathOf(manifest.Tarball));
-            if (!engineHasIt) inEngine = null;
         }
 
         var outcome = CacheOutcome.SavedFromEngine;

@@ -80,6 +80,35 @@ public sealed class ImageTarballCacheIntegrationTests(CacheRegistryFixture fixtu
     }
 
     [Fact]
+    public async Task Damaged_tarball_of_an_image_the_engine_still_has_is_saved_again_without_the_registry()
+    {
+        var image = await fixture.PublishImageAsync("resave", Cancellation);
+        var cold = Assert.Single(await fixture.Cache(_directory).RestoreAsync([image], Cancellation));
+        await using (var file = new FileStream(cold.TarballPath, FileMode.Open))
+        {
+            file.Position = file.Length / 2;
+            var original = file.ReadByte();
+            file.Position--;
+            file.WriteByte((byte)~original);
+        }
+
+        await fixture.Registry.StopAsync();
+        try
+        {
+            var repaired = Assert.Single(await fixture.Cache(_directory).RestoreAsync([image], Cancellation));
+
+            Assert.Equal(CacheOutcome.SavedFromEngine, repaired.Outcome);
+            Assert.Contains("has sha256", repaired.Repair);
+            var (entry, manifest) = await ReadEntryAsync(image);
+            Assert.Null(await TarballTransfer.VerifyAsync(entry, manifest, Cancellation));
+        }
+        finally
+        {
+            await fixture.Registry.RestartAsync(Cancellation);
+        }
+    }
+
+    [Fact]
     public async Task Tarball_the_engine_refuses_is_deleted_and_the_image_pulled_again()
     {
         var image = await fixture.PublishImageAsync("refused", Cancellation);

@@ -5,6 +5,7 @@ using Pipeline;
 using Pipeline.Build;
 using Pipeline.Cli;
 using Pipeline.Deps;
+using Pipeline.Production;
 using Pipeline.Registry;
 
 var pipeline = new PipelineHost();
@@ -33,6 +34,11 @@ Task("Push")
     .Description("Push the release image as develop-<sha7> (master-<sha7> from a main branch), logged in through ECR")
     .IsDependentOn("Test")
     .Does(() => pipeline.Run("Push", context => new PushStage(context)));
+
+Task("DeployProduction")
+    .Description("Register a task-definition revision with only the image changed, update the ECS service, wait for that deployment; roll back on failure")
+    .IsDependentOn("Push")
+    .Does(() => pipeline.Run("DeployProduction", context => new DeployProductionStage(context)));
 
 // Developer commands, like the original workflow's Makefile.
 Task("DepsUp")

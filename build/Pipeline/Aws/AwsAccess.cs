@@ -21,6 +21,8 @@ public sealed class AwsAccess(PipelineSettings settings, Func<string, string?> e
 
     public EcrClient Ecr => new(Client(AwsServiceEndpoint.Ecr(Region, environment, SandboxEndpoint)));
 
+    public Ecs.EcsClient Ecs => new(Client(AwsServiceEndpoint.Ecs(Region, environment, SandboxEndpoint)));
+
     public Task<AwsIdentity> IdentityAsync(CancellationToken cancellation) =>
         _identity ??= settings.IsSandbox
             ? AwsCredentialChain.FromProfileAsync(settings.Sandbox.AwsCredentialsFile, SandboxProfile.AwsProfile, cancellation)

@@ -106,6 +106,77 @@ public static class PipelineParameters
     public static readonly ParameterDefinition ForcePush = new(
         "force-push", "FORCE_PUSH", "Push even when the tag already holds a different image", IsFlag: true);
 
+    public static readonly ParameterDefinition EcsCluster = new(
+        "ecs-cluster", "ECS_CLUSTER", "ECS cluster of the production service", DefaultText: "sandbox in the sandbox");
+
+    public static readonly ParameterDefinition EcsService = new(
+        "ecs-service", "ECS_SERVICE", "ECS service DeployProduction updates", DefaultText: "the repository name");
+
+    public static readonly ParameterDefinition EcsContainer = new(
+        "ecs-container", "ECS_CONTAINER", "Container(s) of the task definition that run the app (comma-separated)",
+        DefaultText: "every container whose image is in the app's repository");
+
+    public static readonly ParameterDefinition DeployTimeout = new(
+        "deploy-timeout", "DEPLOY_TIMEOUT", "Seconds to wait for the ECS deployment (and again for a rollback)", Default: "600");
+
+    public static readonly ParameterDefinition KeepRevisions = new(
+        "keep-revisions", "KEEP_REVISIONS", "Task-definition revisions kept after a good deploy (older ones are deregistered)", Default: "10");
+
+    // Staging deploys over SSH (DeployStaging, Rollback, StagingUnlock).
+    public static readonly ParameterDefinition StagingHosts = new(
+        "staging-hosts", "STAGING_HOSTS",
+        "Staging hosts, deployed one after another, as [name=][user@]address[:sshport][/[bind:]appport] (comma-separated)",
+        DefaultText: "the sandbox's staging-1 and staging-2");
+
+    public static readonly ParameterDefinition StagingSshKey = new(
+        "staging-ssh-key", "STAGING_SSH_KEY", "Private key for the staging hosts (only this key is offered)",
+        DefaultText: "the sandbox's key; else ssh's own defaults and agent");
+
+    public static readonly ParameterDefinition StagingKnownHosts = new(
+        "staging-known-hosts", "STAGING_KNOWN_HOSTS", "known_hosts file pinning the staging hosts' keys; any other key is refused",
+        DefaultText: "the sandbox's file; else ~/.ssh/known_hosts");
+
+    public static readonly ParameterDefinition StagingContainer = new(
+        "staging-container", "STAGING_CONTAINER",
+        "Name of the app on the hosts: its containers are <name>-<tag>, its proxy <name>-proxy, its lock <name>",
+        Default: "sample-app");
+
+    public static readonly ParameterDefinition AppPort = new(
+        "app-port", "APP_PORT", "Port the app listens on inside its container", Default: "3000");
+
+    public static readonly ParameterDefinition StagingEnvFile = new(
+        "staging-env-file", "STAGING_ENV_FILE", "Env file on each host for the app container (~/ is the remote home)",
+        Default: "~/sample-app.env");
+
+    public static readonly ParameterDefinition StagingNetwork = new(
+        "staging-network", "STAGING_NETWORK", "Docker network on the hosts that holds mysql and redis", Default: "staging");
+
+    public static readonly ParameterDefinition StagingProxyImage = new(
+        "staging-proxy-image", "STAGING_PROXY_IMAGE", "nginx image of the per-host proxy that switches traffic between app containers",
+        Default: "nginx:1.27", DefaultText: "nginx:1.27 (the sandbox's nginx in the sandbox)");
+
+    public static readonly ParameterDefinition HealthTimeout = new(
+        "health-timeout", "HEALTH_TIMEOUT", "Seconds a new container gets to report healthy before the deploy reverts it",
+        Default: "60");
+
+    public static readonly ParameterDefinition HealthInterval = new(
+        "health-interval", "HEALTH_INTERVAL", "Health-check interval of the app containers (docker --health-interval); empty keeps the image's",
+        Default: "1s");
+
+    public static readonly ParameterDefinition SshTimeout = new(
+        "ssh-timeout", "SSH_TIMEOUT", "Seconds to wait for an SSH connection to a staging host", Default: "10");
+
+    public static readonly ParameterDefinition BeforeHost = new(
+        "before-host", "STAGING_BEFORE_HOST", "Command run locally before a host switches ({host} is its name), e.g. take it out of the load balancer",
+        DefaultText: "the sandbox's lb.sh drain {host}");
+
+    public static readonly ParameterDefinition AfterHost = new(
+        "after-host", "STAGING_AFTER_HOST", "Command run locally after a host switched ({host} is its name), e.g. put it back into the load balancer",
+        DefaultText: "the sandbox's lb.sh enable {host}");
+
+    public static readonly ParameterDefinition LockWait = new(
+        "lock-wait", "LOCK_WAIT", "Seconds to wait for another deploy's lock; 0 fails at once, naming the holder", Default: "0");
+
     // Options that steer the run itself rather than the settings.
     public static readonly ParameterDefinition Help = new(
         "help", "PIPELINE_HELP", "Show targets and parameters, then stop (also -h)", IsFlag: true);
@@ -126,6 +197,9 @@ public static class PipelineParameters
         DepsTimeout, KeepDeps,
         CacheDir, CacheCompression, CacheImages,
         AwsRegion, RegistryLogin, Tag, ProductionTagPrefix, StagingTagPrefix, ForcePush,
+        StagingHosts, StagingSshKey, StagingKnownHosts, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,
+        StagingProxyImage, HealthTimeout, HealthInterval, SshTimeout, BeforeHost, AfterHost, LockWait,
+        EcsCluster, EcsService, EcsContainer, DeployTimeout, KeepRevisions,
         Help, Plan, DryRun, Skip,
     ];
 

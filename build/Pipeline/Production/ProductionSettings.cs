@@ -1,0 +1,31 @@
+using Pipeline.Config;
+
+namespace Pipeline.Production;
+
+/// <summary>Where DeployProduction acts and how long it waits.</summary>
+public sealed record ProductionSettings(
+    string Cluster, string Service, IReadOnlyList<string> Containers, TimeSpan DeployTimeout, int KeepRevisions)
+{
+    public const string SandboxCluster = "sandbox";
+
+    public static ProductionSettings From(PipelineSettings settings)
+    {
+        var values = settings.Values;
+        var cluster = values.Get(PipelineParameters.EcsCluster)
+            ?? (settings.IsSandbox ? SandboxCluster : throw new PipelineException(
+                "No ECS cluster is set for DeployProduction", "Set ECS_CLUSTER (or --ecs-cluster)."));
+        return new ProductionSettings(
+            cluster,
+            values.Get(PipelineParameters.EcsService) ?? settings.Images.Repository.Split('/')[^1],
+            values.List(PipelineParameters.EcsContainer),
+            TimeSpan.FromSeconds(PositiveNumber(values, PipelineParameters.DeployTimeout)),
+            PositiveNumber(values, PipelineParameters.KeepRevisions));
+    }
+
+    private static int PositiveNumber(ParameterValues values, ParameterDefinition parameter)
+    {
+        var text = values.Get(parameter);
+        if (int.TryParse(text, out var number) && number > 0) return number;
+        throw new PipelineException($"{values[parameter].Origin}={text} is not a positive whole number", $"Set {parameter.CliName} to a number, e.g. {parameter.Default}.");
+    }
+}

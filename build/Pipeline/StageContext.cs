@@ -9,7 +9,7 @@ namespace Pipeline;
 /// What every stage gets: the settings, the run id, the engine and AWS (both connected on first use), and the
 /// registry login, made once per run and shared by every stage that pulls or pushes.
 /// </summary>
-public sealed class StageContext(PipelineSettings settings, string runId, Func<IDockerEngine> connect)
+public sealed class StageContext(PipelineSettings settings, string runId, Func<IDockerEngine> connect, Cli.TargetGraph graph)
 {
     private IDockerEngine? _docker;
     private Task<RegistryCredentials?>? _registryLogin;
@@ -17,6 +17,9 @@ public sealed class StageContext(PipelineSettings settings, string runId, Func<I
     public PipelineSettings Settings { get; } = settings;
 
     public string RunId { get; } = runId;
+
+    /// <summary>The declared targets and their edges, for stages that describe the pipeline itself (GenerateCi).</summary>
+    public Cli.TargetGraph Graph { get; } = graph;
 
     public IDockerEngine Docker => _docker ??= connect();
 

@@ -177,6 +177,12 @@ public static class PipelineParameters
     public static readonly ParameterDefinition LockWait = new(
         "lock-wait", "LOCK_WAIT", "Seconds to wait for another deploy's lock; 0 fails at once, naming the holder", Default: "0");
 
+    public static readonly ParameterDefinition StagingBranch = new(
+        "staging-branch", "STAGING_BRANCH", "Branch whose pushes CI deploys to staging", Default: "develop");
+
+    public static readonly ParameterDefinition CiOutput = new(
+        "ci-output", "CI_OUTPUT", "Directory GenerateCi writes .circleci/ and .github/ into", DefaultText: "the repository root");
+
     // Options that steer the run itself rather than the settings.
     public static readonly ParameterDefinition Help = new(
         "help", "PIPELINE_HELP", "Show targets and parameters, then stop (also -h)", IsFlag: true);
@@ -200,6 +206,7 @@ public static class PipelineParameters
         StagingHosts, StagingSshKey, StagingKnownHosts, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,
         StagingProxyImage, HealthTimeout, HealthInterval, SshTimeout, BeforeHost, AfterHost, LockWait,
         EcsCluster, EcsService, EcsContainer, DeployTimeout, KeepRevisions,
+        StagingBranch, CiOutput,
         Help, Plan, DryRun, Skip,
     ];
 

@@ -1,0 +1,70 @@
+using System.Text;
+
+namespace Pipeline.Ci;
+
+/// <summary>.github/workflows/pipeline.yml for a plan: OIDC role assumption, protected environments, concurrency groups.</summary>
+public static class GitHubActionsConfig
+{
+    public const string Path = ".github/workflows/pipeline.yml";
+
+    public static string Render(CiPlan plan)
+    {
+        var deployBranches = plan.Jobs.Where(j => j.Branches is not null).SelectMany(j => j.Branches!).Distinct().ToList();
+        var y = new StringBuilder();
+        y.AppendLine(GeneratedHeader.For(plan));
+        y.AppendLine("name: pipeline");
+        y.AppendLine();
+        y.AppendLine("on:");
+        y.AppendLine("  push:");
+        y.AppendLine("  pull_request:");
+        y.AppendLine();
+        y.AppendLine("permissions:");
+        y.AppendLine("  contents: read");
+        y.AppendLine();
+        y.AppendLine("jobs:");
+        foreach (var job in plan.Jobs)
+        {
+            y.AppendLine($"  {job.Name}:");
+            y.AppendLine("    runs-on: ubuntu-22.04");
+            if (job.Branches is not null)
+            {
+                y.AppendLine("    needs: [test]");
+                var condition = string.Join(" || ", job.Branches.Select(b => $"github.ref == 'refs/heads/{b}'"));
+                y.AppendLine($"    if: github.event_name == 'push' && ({condition})");
+                y.AppendLine($"    # A protected environment: its reviewers approve{(job.NeedsApproval ? "" : " (or not)")} and its secrets and variables apply.");
+                y.AppendLine($"    environment: {job.Environment}");
+                y.AppendLine("    # Deploys of one environment never overlap; a queued one waits instead of cancelling a running one.");
+                y.AppendLine("    concurrency:");
+                y.AppendLine($"      group: deploy-{job.Environment}");
+                y.AppendLine("      cancel-in-progress: false");
+                y.AppendLine("    permissions:");
+                y.AppendLine("      contents: read");
+                y.AppendLine("      id-token: write");
+            }
+            y.AppendLine("    steps:");
+            y.AppendLine("      - uses: actions/checkout@v4");
+            y.AppendLine("      - uses: actions/cache@v4");
+            y.AppendLine("        with:");
+            y.AppendLine("          path: ~/docker");
+            y.AppendLine($"          key: {plan.CacheKey}");
+            y.AppendLine("      - uses: actions/cache@v4");
+            y.AppendLine("        with:");
+            y.AppendLine("          path: ~/.nuget/packages");
+            y.AppendLine("          key: nuget-v1-${{ hashFiles('.config/dotnet-tools.json', 'build/Pipeline/Pipeline.csproj') }}");
+            if (job.Branches is not null)
+            {
+                y.AppendLine("      - uses: aws-actions/configure-aws-credentials@v4");
+                y.AppendLine("        with:");
+                y.AppendLine("          role-to-assume: ${{ vars.AWS_ROLE_ARN }}");
+                y.AppendLine("          aws-region: ${{ vars.AWS_REGION }}");
+            }
+            y.AppendLine($"      - run: {job.Command}");
+            if (job.Branches is not null)
+            {
+                y.AppendLine("        env:");
+                y.AppendLine("          AWS_ECR_URL: ${{ vars.AWS_ECR_URL }}");
+            }
+        }
+        return y.ToString();
+    }
+}

@@ -7,6 +7,7 @@ using Pipeline.Cli;
 using Pipeline.Deps;
 using Pipeline.Production;
 using Pipeline.Registry;
+using Pipeline.Staging;
 
 var pipeline = new PipelineHost();
 
@@ -39,6 +40,19 @@ Task("DeployProduction")
     .Description("Register a task-definition revision with only the image changed, update the ECS service, wait for that deployment; roll back on failure")
     .IsDependentOn("Push")
     .Does(() => pipeline.Run("DeployProduction", context => new DeployProductionStage(context)));
+
+Task("DeployStaging")
+    .Description("Roll the pushed image over the staging hosts one at a time: pull, start beside the old one, health gate, switch, keep the old for Rollback")
+    .IsDependentOn("Push")
+    .Does(() => pipeline.Run("DeployStaging", context => new DeployStagingStage(context)));
+
+Task("Rollback")
+    .Description("Put every staging host back on the version it kept from before, health-gated, one host at a time")
+    .Does(() => pipeline.Run("Rollback", context => new RollbackStage(context)));
+
+Task("StagingUnlock")
+    .Description("Show who holds the staging deploy lock and remove it (for a lock left by a run that died)")
+    .Does(() => pipeline.Run("StagingUnlock", context => new StagingUnlockStage(context)));
 
 // Developer commands, like the original workflow's Makefile.
 Task("DepsUp")

@@ -14,5 +14,6 @@ public static class EnvironmentBanner
             : "  target:    the configured registry and hosts below";
         yield return $"  registry:  {settings.Images.RegistryRepository}";
         yield return $"  engine:    {settings.DockerHost}";
+        yield return $"  staging:   {Staging.StagingBanner.Describe(settings)}";
     }
 }

@@ -21,6 +21,9 @@ public sealed record SandboxProfile(string Directory)
 
     public string AwsCredentialsFile => Path.Combine(Directory, "aws", "credentials");
 
+    /// <summary>The staging hosts, load balancer and proxy image up.sh made; null before up.sh has run.</summary>
+    public SandboxStaging? ReadStaging() => SandboxStaging.Read(Path.Combine(Directory, "sandbox.json"));
+
     public Secret ReadRegistryPassword()
     {
         if (!File.Exists(PasswordFile))

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Pipeline.Cli;
+using Pipeline.Config;
+
+namespace Pipeline.Staging;
+
+/// <summary>
+/// The deploy lock of one staging environment: a directory on its first host, made with mkdir (atomic: of two
+/// deploys exactly one succeeds), holding holder.json. Released by the run that made it, or by StagingUnlock.
+/// </summary>
+public sealed class DeployLock(SshConnection firstHost, string name)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    // $HOME is the remote user's: the lock lives with the host, not with whoever deploys.
+    private const string AcquireScript =
+        """
+        d="$HOME/.pipeline/locks/$1"
+        mkdir -p "$HOME/.pipeline/locks"
+        if mkdir "$d" 2>/dev/null; then
+          printf '%s\n' "$2" > "$d/holder.json.tmp" && mv "$d/holder.json.tmp" "$d/holder.json" && echo acquired
+        else
+          echo held; cat "$d/holder.json" 2>/dev/null || true
+        fi
+        """;
+
+    // Only the run that holds the lock removes it; a lock taken over by StagingUnlock and another deploy stays.
+    private const string ReleaseScript =
+        """
+        d="$HOME/.pipeline/locks/$1"
+        if grep -qF "\"runId\":\"$2\"" "$d/holder.json" 2>/dev/null; then rm -rf "$d" && echo released; else echo "not held by $2"; fi
+        """;
+
+    private const string ShowScript =
+        """
+        d="$HOME/.pipeline/locks/$1"
+        if [ -d "$d" ]; then echo held; cat "$d/holder.json" 2>/dev/null || true; else echo free; fi
+        """;
+
+    private const string BreakScript =
+        """
+        d="$HOME/.pipeline/locks/$1"
+        if [ -d "$d" ]; then echo held; cat "$d/holder.json" 2>/dev/null || true; rm -rf "$d"; else echo free; fi
+        """;
+
+    public static RemoteCommand AcquireCommand(string name, LockHolder holder) =>
+        RemoteCommand.Script("take the deploy lock", AcquireScript, name, holder.ToJson());
+
+    public static RemoteCommand ReleaseCommand(string name, string runId) =>
+        RemoteCommand.Script("release the deploy lock", ReleaseScript, name, runId);
+
+    public static RemoteCommand ShowCommand(string name) => RemoteCommand.Script("read the deploy lock", ShowScript, name);
+
+    public static RemoteCommand BreakCommand(string name) => RemoteCommand.Script("remove the deploy lock", BreakScript, name);
+
+    /// <summary>Takes the lock, waiting up to <paramref name="wait"/> for another holder; fails naming the holder.</summary>
+    public async Task AcquireAsync(LockHolder holder, TimeSpan wait, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var announced = false;
+        while (true)
+        {
+            var result = await firstHost.RunCheckedAsync(AcquireCommand(name, holder), cancellation);
+            var (state, other) = Parse(result.Output);
+            if (state == "acquired")
+            {
+                Log.Note($"deploy lock '{name}' taken on {firstHost.Host.Name}" + (announced ? $" after {clock.Elapsed.TotalSeconds:0.0} s" : ""));
+                return;
+            }
+            var holderText = other?.ToString() ?? "a deploy that has not written its holder file yet";
+            if (clock.Elapsed >= wait)
+                throw new PipelineException(
+                    $"Staging is locked by {holderText}",
+                    wait > TimeSpan.Zero
+                        ? $"Waited {wait.TotalSeconds:0} s. Try again when it is done; if that run is dead, release it with ./build.sh StagingUnlock."
+                        : "Wait for it (--lock-wait SECONDS), or if that run is dead, release it with ./build.sh StagingUnlock.",
+                    $"lock: ~/.pipeline/locks/{name} on {firstHost.Host.Name}");
+            if (!announced)
+            {
+                Log.Note($"staging is locked by {holderText}; waiting up to {wait.TotalSeconds:0} s");
+                announced = true;
+            }
+            await Task.Delay(PollInterval, cancellation);
+        }
+    }
+
+    /// <summary>Releases the lock if this run holds it; never throws (it runs on the way out of a failure too).</summary>
+    public async Task ReleaseAsync(string runId)
+    {
+        try
+        {
+            // Not the run's token: after Ctrl-C the lock must still go.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var result = await firstHost.RunAsync(ReleaseCommand(name, runId), timeout.Token);
+            if (result.Output.Trim() == "released") Log.Note($"deploy lock '{name}' released");
+            else Log.Warn($"deploy lock '{name}': {result.Combined}");
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException)
+        {
+            Log.Warn($"could not release the deploy lock '{name}' on {firstHost.Host.Name}: {Redactor.Redact(e.Message)}; release it with ./build.sh StagingUnlock");
+        }
+    }
+
+    public static (string State, LockHolder? Holder) Parse(string output)
+    {
+        var lines = output.Split('\n', 2);
+        var holder = lines.Length > 1 ? LockHolder.TryParse(lines[1].Trim()) : null;
+        return (lines[0].Trim(), holder);
+    }
+}

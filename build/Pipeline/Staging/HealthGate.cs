@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace Pipeline.Staging;
+
+/// <summary>The outcome of waiting for a container's health check.</summary>
+public sealed record HealthVerdict(bool Healthy, TimeSpan Waited, string LastStatus);
+
+/// <summary>
+/// Waits until Docker reports the container healthy, within a budget. The image's own HEALTHCHECK is the judge
+/// (what the app itself says it needs), read with docker inspect over the host's open SSH connection.
+/// </summary>
+public sealed class HealthGate(SshConnection host, AppCommands commands, TimeSpan budget)
+{
+    // Cheap over a multiplexed connection (one channel, no handshake), and short against a 1 s probe interval.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    public async Task<HealthVerdict> WaitAsync(string container, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = "";
+        while (true)
+        {
+            var result = await host.RunAsync(commands.Health(container), cancellation);
+            var parts = result.Output.Trim().Split('|');
+            last = result.Succeeded && parts.Length == 3 ? $"{parts[0]}, health {parts[1]}" : result.Combined;
+            if (result.Succeeded && parts.Length == 3)
+            {
+                if (parts[1] == "healthy") return new HealthVerdict(true, clock.Elapsed, last);
+                if (parts[1] == "unhealthy") return new HealthVerdict(false, clock.Elapsed, last);
+                if (parts[1] == "none") return new HealthVerdict(false, clock.Elapsed, "the image has no HEALTHCHECK, so nothing can vouch for it");
+                if (parts[0] is "exited" or "dead") return new HealthVerdict(false, clock.Elapsed, $"{parts[0]} with exit code {parts[2]}");
+            }
+            if (clock.Elapsed >= budget) return new HealthVerdict(false, clock.Elapsed, $"still {last} after {budget.TotalSeconds:0} s");
+            await Task.Delay(PollInterval, cancellation);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using Pipeline.Cli;
+using Pipeline.Docker;
+
+namespace Pipeline.Staging;
+
+/// <summary>
+/// One host's deploy or rollback: a candidate container started next to the running one, health-gated, then
+/// switched to. A candidate that fails the gate is removed (or, for a rollback, stopped again) and the old
+/// container never stopped serving.
+/// </summary>
+public sealed class HostDeployment(SshConnection host, StagingSettings settings, HostHooks hooks, string runId)
+{
+    private readonly AppCommands _commands = new(settings);
+
+    private string Name => host.Host.Name;
+
+    public async Task<HostReport> DeployAsync(RegistryCredentials? login, CancellationToken cancellation)
+    {
+        var state = await ReadStateAsync(cancellation);
+        var from = state.Active?.Version;
+        if (state.Active is { IsRunning: true } active && active.Version == settings.Version && state.ProxyRunning)
+        {
+            Log.Note($"{Name}: already runs {settings.Version}, nothing to do");
+            return new HostReport(Name, from, settings.Version, null, "unchanged (already running)");
+        }
+
+        Log.Step($"{Name}: pulling {settings.Image}");
+        await host.RunCheckedAsync(_commands.LoginAndPull(login), cancellation);
+        var candidate = _commands.ContainerFor(settings.Version);
+        if (state.Containers.Any(c => c.Name == candidate))
+            await host.RunCheckedAsync(_commands.RemoveContainer(candidate), cancellation);
+
+        Log.Step($"{Name}: starting {candidate} next to {state.Active?.Name ?? "nothing"}");
+        await host.RunCheckedAsync(_commands.Run(host.Host, settings.Version, runId), cancellation);
+        var verdict = await GateAsync(candidate, cancellation);
+        if (!verdict.Healthy)
+        {
+            await ShowLogsAsync(candidate);
+            await RemoveQuietlyAsync(candidate);
+            throw Unhealthy(candidate, verdict, from, "removed");
+        }
+
+        await SwitchOrUndoAsync(candidate, state, undo: () => RemoveQuietlyAsync(candidate), cancellation);
+        return new HostReport(Name, from, settings.Version, verdict.Waited, "deployed");
+    }
+
+    public async Task<HostReport> RollbackAsync(CancellationToken cancellation)
+    {
+        var state = await ReadStateAsync(cancellation);
+        var previous = state.Previous ?? throw new PipelineException(
+            $"{Name} has no previous version to roll back to",
+            "Rollback needs a version kept by an earlier DeployStaging; deploy the version you want instead.",
+            "containers: " + (state.Containers.Count == 0 ? "none" : string.Join(", ", state.Containers.Select(c => $"{c.Name} ({c.State})"))));
+        if (!state.ProxyRunning || state.Active is null)
+            throw new PipelineException(
+                $"{Name} has no active container behind its proxy",
+                "Deploy a version with DeployStaging; Rollback only switches between kept versions.");
+
+        Log.Step($"{Name}: starting {previous.Name} again ({previous.Version}) next to {state.Active.Name}");
+        await host.RunCheckedAsync(_commands.Start(previous.Name), cancellation);
+        var verdict = await GateAsync(previous.Name, cancellation);
+        if (!verdict.Healthy)
+        {
+            await ShowLogsAsync(previous.Name);
+            await StopQuietlyAsync(previous.Name);
+            throw Unhealthy(previous.Name, verdict, state.Active.Version, "stopped again");
+        }
+
+        await SwitchOrUndoAsync(previous.Name, state, undo: () => StopQuietlyAsync(previous.Name), cancellation);
+        return new HostReport(Name, state.Active.Version, previous.Version, verdict.Waited, "rolled back");
+    }
+
+    public async Task<HostState> ReadStateAsync(CancellationToken cancellation)
+    {
+        var result = await host.RunCheckedAsync(_commands.State(), cancellation);
+        return HostState.Parse(result.Output);
+    }
+
+    private async Task<HealthVerdict> GateAsync(string candidate, CancellationToken cancellation)
+    {
+        Log.Note($"{Name}: waiting up to {settings.HealthTimeout.TotalSeconds:0} s for {candidate} to report healthy");
+        try
+        {
+            var verdict = await new HealthGate(host, _commands, settings.HealthTimeout).WaitAsync(candidate, cancellation);
+            if (verdict.Healthy) Log.Note($"{Name}: {candidate} healthy after {verdict.Waited.TotalSeconds:0.0} s");
+            return verdict;
+        }
+        catch (OperationCanceledException)
+        {
+            await RemoveQuietlyAsync(candidate);
+            throw;
+        }
+    }
+
+    private async Task SwitchOrUndoAsync(string candidate, HostState state, Func<Task> undo, CancellationToken cancellation)
+    {
+        try
+        {
+            await new HostSwitch(host, _commands, hooks).SwitchAsync(candidate, state, cancellation);
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException)
+        {
+            // Only while the old container still serves: once the proxy points at the candidate it must stay.
+            var now = await TryReadStateAsync();
+            if (now is not null && now.ActiveName != candidate) await undo();
+            throw;
+        }
+    }
+
+    private async Task<HostState?> TryReadStateAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            return await ReadStateAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private async Task ShowLogsAsync(string container)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var logs = await host.RunAsync(_commands.Logs(container), timeout.Token);
+        Log.Info($"--- logs of {container} on {Name}:");
+        foreach (var line in logs.Combined.Split('\n')) Log.Info("  | " + line.TrimEnd('\r'));
+    }
+
+    // Cleanup runs on the way out of a failure or Ctrl-C, so it has its own deadline, not the run's token.
+    private async Task RemoveQuietlyAsync(string container) => await QuietlyAsync(_commands.RemoveContainer(container));
+
+    private async Task StopQuietlyAsync(string container) => await QuietlyAsync(_commands.Stop(container));
+
+    private async Task QuietlyAsync(RemoteCommand command)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var result = await host.RunAsync(command, timeout.Token);
+            if (result.Succeeded) Log.Note($"{Name}: {command.Purpose}: done");
+            else Log.Warn($"{Name}: {command.Purpose}: {result.Combined}");
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException)
+        {
+            Log.Warn($"{Name}: {command.Purpose} failed: {e.Message}");
+        }
+    }
+
+    private PipelineException Unhealthy(string candidate, HealthVerdict verdict, string? serving, string done) =>
+        new($"{candidate} on {Name} did not become healthy ({verdict.LastStatus}); it was {done}",
+            $"{Name} still serves {serving ?? "what it served before"}; the hosts after it were not touched. Fix the app (its logs are above) and deploy again.");
+}

@@ -1,0 +1,32 @@
+using Pipeline.Config;
+
+namespace Pipeline.Staging;
+
+/// <summary>
+/// A command to run on a staging host, as a value: an argument list (rendered to one quoted shell line), an
+/// optional stdin payload that is secret and never printed, and how long the step may take. The same value is
+/// run, printed by --dryrun and asserted in tests.
+/// </summary>
+public sealed record RemoteCommand(string Purpose, IReadOnlyList<string> Argv, TimeSpan Timeout, Secret? Stdin = null)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public static RemoteCommand Of(string purpose, params string[] argv) => new(purpose, argv, DefaultTimeout);
+
+    /// <summary>
+    /// A fixed POSIX sh script with its data as positional parameters ($1, $2, ...): the script is a constant that
+    /// can be read and reviewed, and no value ever becomes part of the code.
+    /// </summary>
+    public static RemoteCommand Script(string purpose, string script, params string[] arguments) =>
+        new(purpose, ["sh", "-c", script, "sh", .. arguments], DefaultTimeout);
+
+    /// <summary>The exact line the remote shell receives.</summary>
+    public string Line => ShellQuote.Join(Argv);
+
+    /// <summary>The line as --dryrun and logs show it: a stdin payload appears only as [REDACTED].</summary>
+    public string Display => Stdin is null ? Line : $"{Line} <<< {Redactor.Mask}";
+
+    public RemoteCommand WithTimeout(TimeSpan timeout) => this with { Timeout = timeout };
+
+    public RemoteCommand WithStdin(Secret stdin) => this with { Stdin = stdin };
+}

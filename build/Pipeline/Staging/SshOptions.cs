@@ -1,0 +1,47 @@
+namespace Pipeline.Staging;
+
+/// <summary>
+/// The OpenSSH client's arguments for one host, as a value. BatchMode so nothing ever prompts; strict host key
+/// checking against the pinned known_hosts only (the global file is ignored when one is given); only the given
+/// key offered; one multiplexed master connection per host in a private directory, kept a short while.
+/// </summary>
+public sealed record SshOptions(string? KnownHosts, string? IdentityFile, TimeSpan ConnectTimeout, string ControlDirectory)
+{
+    // Long enough to span the gaps between a deploy's steps, short enough not to outlive a crashed run by much.
+    public const int ControlPersistSeconds = 60;
+
+    public IReadOnlyList<string> For(StagingHost host)
+    {
+        var argv = new List<string>
+        {
+            "ssh", "-T",
+            "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=yes",
+        };
+        if (KnownHosts is not null)
+            argv.AddRange(["-o", "UserKnownHostsFile=" + KnownHosts, "-o", "GlobalKnownHostsFile=/dev/null"]);
+        if (IdentityFile is not null)
+            argv.AddRange(["-o", "IdentitiesOnly=yes", "-i", IdentityFile]);
+        argv.AddRange(
+        [
+            "-o", $"ConnectTimeout={(int)Math.Ceiling(ConnectTimeout.TotalSeconds)}",
+            // A dead peer is noticed within ~15 s instead of hanging until the step's own timeout.
+            "-o", "ServerAliveInterval=5",
+            "-o", "ServerAliveCountMax=3",
+            "-o", "ControlMaster=auto",
+            // %C is a hash of host, port and user: short enough for the 108-byte socket path limit.
+            "-o", $"ControlPath={ControlDirectory}/%C",
+            "-o", $"ControlPersist={ControlPersistSeconds}",
+            "-o", "LogLevel=ERROR",
+            "-p", host.SshPort.ToString(),
+            "-l", host.User,
+            host.Address,
+            "--",
+        ]);
+        return argv;
+    }
+
+    /// <summary>Asks the host's master connection to exit, so nothing is left behind after the run.</summary>
+    public IReadOnlyList<string> Exit(StagingHost host) =>
+        ["ssh", "-o", $"ControlPath={ControlDirectory}/%C", "-p", host.SshPort.ToString(), "-l", host.User, "-O", "exit", host.Address];
+}

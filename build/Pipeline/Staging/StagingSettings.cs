@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using Pipeline.Config;
+using Pipeline.Registry;
+
+namespace Pipeline.Staging;
+
+/// <summary>
+/// What the staging targets need beyond the shared settings, built from the same resolved values. In the sandbox,
+/// hosts, key, known_hosts, env files, hooks and the proxy image come from sandbox.json unless given for the run.
+/// </summary>
+public sealed partial record StagingSettings(
+    IReadOnlyList<StagingHost> Hosts,
+    string? SshKey,
+    string? KnownHosts,
+    string Container,
+    int AppPort,
+    string EnvFile,
+    string Network,
+    string ProxyImage,
+    TimeSpan HealthTimeout,
+    string? HealthInterval,
+    TimeSpan SshConnectTimeout,
+    string? BeforeHost,
+    string? AfterHost,
+    TimeSpan LockWait,
+    string Image,
+    string Version)
+{
+    public string ProxyContainer => Container + "-proxy";
+
+    public static StagingSettings From(PipelineSettings settings)
+    {
+        var values = settings.Values;
+        var sandbox = settings.IsSandbox ? settings.Sandbox.ReadStaging() : null;
+        string? Pick(ParameterDefinition parameter, string? sandboxValue) =>
+            values.Get(parameter) is { } given && (values.IsOverridden(parameter) || sandboxValue is null) ? given : sandboxValue ?? values.Get(parameter);
+
+        var appPort = WholeNumber(values, PipelineParameters.AppPort, 1, 65535);
+        var hostSpecs = values.Get(PipelineParameters.StagingHosts);
+        IReadOnlyList<StagingHost> hosts = hostSpecs is not null
+            ? StagingHost.ParseList(values.List(PipelineParameters.StagingHosts), appPort, values[PipelineParameters.StagingHosts].Origin)
+            : sandbox?.Hosts.Select(h => new StagingHost(h.Name, h.User, h.Address, h.Port, "127.0.0.1", h.AppPort, h.EnvFile)).ToList() ?? [];
+
+        var container = values.Get(PipelineParameters.StagingContainer)!;
+        if (!ContainerName().IsMatch(container))
+            throw new PipelineException(
+                $"{values[PipelineParameters.StagingContainer].Origin}: '{container}' is not a valid container name",
+                "Use letters, digits and . _ - (starting with a letter or digit).");
+        var interval = values.Get(PipelineParameters.HealthInterval);
+        if (interval is { Length: > 0 } && !Duration().IsMatch(interval))
+            throw new PipelineException(
+                $"{values[PipelineParameters.HealthInterval].Origin}: '{interval}' is not a duration",
+                "Write it as docker does, e.g. 1s, 500ms or 2m; empty keeps the image's own interval.");
+
+        var tag = PublishSettings.From(settings).Tag;
+        return new StagingSettings(
+            hosts,
+            ExpandHome(Pick(PipelineParameters.StagingSshKey, sandbox?.IdentityFile)),
+            ExpandHome(Pick(PipelineParameters.StagingKnownHosts, sandbox?.KnownHosts)),
+            container,
+            appPort,
+            values.Get(PipelineParameters.StagingEnvFile)!,
+            values.Get(PipelineParameters.StagingNetwork)!,
+            Pick(PipelineParameters.StagingProxyImage, sandbox?.ProxyImage)!,
+            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.HealthTimeout, 1, 3600)),
+            interval is { Length: > 0 } ? interval : null,
+            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.SshTimeout, 1, 300)),
+            Pick(PipelineParameters.BeforeHost, sandbox?.DrainCommand is { Length: > 0 } d ? d : null),
+            Pick(PipelineParameters.AfterHost, sandbox?.EnableCommand is { Length: > 0 } e ? e : null),
+            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.LockWait, 0, 86400)),
+            $"{settings.Images.RegistryRepository}:{tag}",
+            tag);
+    }
+
+    /// <summary>The env file for one host: its own (sandbox hosts each have one), else the shared setting.</summary>
+    public string EnvFileFor(StagingHost host) => host.EnvFile ?? EnvFile;
+
+    public StagingHost RequireHosts() => Hosts.Count > 0
+        ? Hosts[0]
+        : throw new PipelineException(
+            "No staging hosts are configured",
+            "Set --staging-hosts / STAGING_HOSTS, or run sandbox/up.sh for the sandbox's hosts.");
+
+    private static int WholeNumber(ParameterValues values, ParameterDefinition parameter, int min, int max)
+    {
+        var text = values.Get(parameter)!;
+        return int.TryParse(text, out var value) && value >= min && value <= max
+            ? value
+            : throw new PipelineException(
+                $"{values[parameter].Origin}: '{text}' is not a whole number from {min} to {max}",
+                $"Set {parameter.CliName} / {parameter.EnvVar} to a number in that range.");
+    }
+
+    private static string? ExpandHome(string? path) =>
+        path is not null && path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
+    private static partial Regex ContainerName();
+
+    [GeneratedRegex("^[0-9]+(ms|s|m)$")]
+    private static partial Regex Duration();
+}

@@ -179,7 +179,8 @@ public sealed class EcsScheduler(EcsState state, TaskEngine engine, EcsSettings 
         var others = live.Where(t => t.Deployment != primary && !t.Busy).ToList();
         foreach (var t in others) actions.Add(BeginStop(t, scaling, "ServiceSchedulerInitiated"));
         if (others.Count > 0) state.AddEvent(service, $"has stopped {others.Count} running tasks: {string.Join(" ", others.Select(t => $"(task {t.Id})"))}.");
-        if (state.TasksOf(service).Any(t => t.Deployment != primary && !t.Stopped && t.DesiredStatus == "RUNNING")) return;
+        // Complete only once the old tasks have really stopped (not just been told to), as ECS does.
+        if (state.TasksOf(service).Any(t => t.Deployment != primary && !t.Stopped)) return;
         foreach (var d in service.Deployments.Where(d => d != primary && d.Status != "INACTIVE"))
         {
             d.Status = "INACTIVE";

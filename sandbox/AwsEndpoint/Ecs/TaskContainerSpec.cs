@@ -6,8 +6,9 @@ namespace AwsEndpoint.Ecs;
 
 /// <summary>One containerDefinition of a task definition as an Engine API create body (POST /containers/create),
 /// the way the ECS agent maps it on an EC2 instance in bridge mode. Mapped: image, command, entryPoint,
-/// environment, workingDirectory, user, hostname, dockerLabels, healthCheck, portMappings (published on 127.0.0.1
-/// only; no hostPort means an engine-picked port), memory/memoryReservation (MiB), cpu (shares), stopTimeout.
+/// environment, workingDirectory, user, hostname, dockerLabels, healthCheck, linuxParameters.initProcessEnabled,
+/// portMappings (published on 127.0.0.1 only; no hostPort means an engine-picked port), memory and
+/// memoryReservation (MiB), cpu (shares), stopTimeout.
 /// Stored but not acted on: secrets (no SSM/Secrets Manager here), logConfiguration (the engine's default log),
 /// mountPoints/volumes, networkMode (every task joins its cluster's network).</summary>
 public static partial class TaskContainerSpec
@@ -76,6 +77,8 @@ public static partial class TaskContainerSpec
         if (Number(container, "memoryReservation") is > 0 and var reservation) host["MemoryReservation"] = (long)reservation * 1024 * 1024;
         // Docker's minimum is 2 shares; ECS passes cpu 0 as "no reservation" (the engine's default 1024).
         if (Number(container, "cpu") is >= 2 and var cpu) host["CpuShares"] = cpu;
+        // linuxParameters.initProcessEnabled is ECS's docker run --init: signals reach a process that is not PID 1.
+        if (container["linuxParameters"]?["initProcessEnabled"] is JsonValue init && init.GetValueKind() == JsonValueKind.True) host["Init"] = true;
         body["HostConfig"] = host;
         body["NetworkingConfig"] = new JsonObject
         {

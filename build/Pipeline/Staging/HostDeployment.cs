@@ -14,10 +14,13 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
 
     private string Name => host.Host.Name;
 
+    /// <summary>The version the host served when this deployment read it (for the report of a failed host).</summary>
+    public string? ServedBefore { get; private set; }
+
     public async Task<HostReport> DeployAsync(RegistryCredentials? login, CancellationToken cancellation)
     {
         var state = await ReadStateAsync(cancellation);
-        var from = state.Active?.Version;
+        var from = ServedBefore = state.Active?.Version;
         if (state.Active is { IsRunning: true } active && active.Version == settings.Version && state.ProxyRunning)
         {
             Log.Note($"{Name}: already runs {settings.Version}, nothing to do");
@@ -47,6 +50,7 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
     public async Task<HostReport> RollbackAsync(CancellationToken cancellation)
     {
         var state = await ReadStateAsync(cancellation);
+        ServedBefore = state.Active?.Version;
         var previous = state.Previous ?? throw new PipelineException(
             $"{Name} has no previous version to roll back to",
             "Rollback needs a version kept by an earlier DeployStaging; deploy the version you want instead.",

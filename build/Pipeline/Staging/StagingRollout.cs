@@ -22,13 +22,15 @@ public sealed class StagingRollout(StagingSettings settings, string target, stri
         {
             foreach (var host in settings.Hosts)
             {
+                var deployment = new HostDeployment(ssh.For(host), settings, hooks, runId);
                 try
                 {
-                    reports.Add(await change(new HostDeployment(ssh.For(host), settings, hooks, runId), cancellation));
+                    reports.Add(await change(deployment, cancellation));
                 }
                 catch (Exception e) when (e is PipelineException or OperationCanceledException)
                 {
-                    reports.Add(new HostReport(host.Name, null, null, null, "FAILED: " + e.Message));
+                    var outcome = e is OperationCanceledException ? "cancelled" : "FAILED: " + e.Message;
+                    reports.Add(new HostReport(host.Name, deployment.ServedBefore, target == "Rollback" ? "previous" : settings.Version, null, outcome));
                     foreach (var rest in settings.Hosts.SkipWhile(h => h != host).Skip(1))
                         reports.Add(new HostReport(rest.Name, null, null, null, "not touched"));
                     throw;

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Pipeline.Staging;
+
+namespace Pipeline.Tests.Staging;
+
+/// <summary>The SSH layer against the sandbox's real sshd on staging-1 (a missing sandbox fails these tests).</summary>
+public sealed class SshIntegrationTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Hostile_arguments_reach_the_remote_command_unchanged()
+    {
+        var settings = StagingFixtures.SandboxSettings();
+        await using var session = new SshSession(settings);
+        string[] hostile = ["a;b", "$(id)", "`id`", "it's", "\"q\"", "x  y", "l1\nl2", "*", "$HOME", ""];
+        var result = await session.For(settings.Hosts[0]).RunCheckedAsync(RemoteCommand.Of("echo", ["printf", "%s|", .. hostile]), Token);
+        Assert.Equal(string.Join("|", hostile) + "|", result.Output);
+    }
+
+    [Fact]
+    public async Task The_stdin_payload_reaches_the_remote_command_and_the_session_has_the_hosts_own_docker()
+    {
+        var settings = StagingFixtures.SandboxSettings();
+        await using var session = new SshSession(settings);
+        var secret = new Pipeline.Config.Secret("payload-" + Guid.NewGuid().ToString("N"));
+        var command = RemoteCommand.Script("read stdin", "cat; echo; echo \"$DOCKER_HOST\"").WithStdin(secret);
+        var result = await session.For(settings.Hosts[0]).RunCheckedAsync(command, Token);
+        var lines = result.Output.Split('\n');
+        Assert.Equal(secret.Reveal(), lines[0]);
+        Assert.EndsWith("/staging-1/docker.sock", lines[1]);
+    }
+
+    [Fact]
+    public async Task A_host_key_not_in_known_hosts_is_refused()
+    {
+        var empty = Path.GetTempFileName();
+        try
+        {
+            var settings = StagingFixtures.SandboxSettings(knownHosts: empty);
+            await using var session = new SshSession(settings);
+            var error = await Assert.ThrowsAsync<PipelineException>(() =>
+                session.For(settings.Hosts[0]).RunAsync(RemoteCommand.Of("echo", "true"), Token));
+            Assert.Contains($"host key not in {empty}", error.Message);
+            Assert.Contains("never turn checking off", error.Fix);
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
+    }
+
+    [Fact]
+    public async Task An_unreachable_host_fails_within_its_timeout_naming_it()
+    {
+        var settings = StagingFixtures.SandboxSettings(connectTimeout: TimeSpan.FromSeconds(3)) with
+        {
+            Hosts = [new StagingHost("gone", "root", "127.0.0.1", 2299, "127.0.0.1", 3009)],
+        };
+        await using var session = new SshSession(settings);
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<PipelineException>(() =>
+            session.For(settings.Hosts[0]).RunAsync(RemoteCommand.Of("echo", "true"), Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Contains("gone (root@127.0.0.1:2299) is unreachable", error.Message);
+    }
+
+    [Fact]
+    public async Task A_step_that_overruns_its_timeout_is_stopped_and_named()
+    {
+        var settings = StagingFixtures.SandboxSettings();
+        await using var session = new SshSession(settings);
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<PipelineException>(() =>
+            session.For(settings.Hosts[0]).RunAsync(RemoteCommand.Of("slow step", "sleep", "30").WithTimeout(TimeSpan.FromSeconds(2)), Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Contains("slow step on staging-1 did not finish within 2 s", error.Message);
+    }
+
+    [Fact]
+    public async Task Of_two_deploys_taking_the_lock_at_once_exactly_one_gets_it_and_the_other_names_the_holder()
+    {
+        var settings = StagingFixtures.SandboxSettings();
+        var name = "test-lock-" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = new SshSession(settings);
+        await using var second = new SshSession(settings);
+        var a = new DeployLock(first.For(settings.Hosts[0]), name);
+        var b = new DeployLock(second.For(settings.Hosts[0]), name);
+        var holderA = LockHolder.ForThisRun("DeployStaging", "v1", "run-a", DateTimeOffset.UtcNow);
+        var holderB = LockHolder.ForThisRun("DeployStaging", "v2", "run-b", DateTimeOffset.UtcNow);
+        var results = await Task.WhenAll(
+            Capture(() => a.AcquireAsync(holderA, TimeSpan.Zero, Token)),
+            Capture(() => b.AcquireAsync(holderB, TimeSpan.Zero, Token)));
+        try
+        {
+            Assert.Single(results, r => r is null);
+            var refused = Assert.Single(results, r => r is not null)!;
+            Assert.Matches(@"^Staging is locked by .* \(DeployStaging of v[12], run run-[ab], since ", refused.Message);
+            Assert.Contains("StagingUnlock", refused.Fix);
+        }
+        finally
+        {
+            await a.ReleaseAsync("run-a");
+            await b.ReleaseAsync("run-b");
+        }
+        var show = await first.For(settings.Hosts[0]).RunCheckedAsync(DeployLock.ShowCommand(name), Token);
+        Assert.Equal("free", show.Output);
+    }
+
+    [Fact]
+    public async Task A_waiting_deploy_gets_the_lock_once_the_holder_releases_it()
+    {
+        var settings = StagingFixtures.SandboxSettings();
+        var name = "test-lock-" + Guid.NewGuid().ToString("N")[..8];
+        await using var session = new SshSession(settings);
+        var holder = new DeployLock(session.For(settings.Hosts[0]), name);
+        await holder.AcquireAsync(LockHolder.ForThisRun("DeployStaging", "v1", "run-a", DateTimeOffset.UtcNow), TimeSpan.Zero, Token);
+        var waiter = new DeployLock(session.For(settings.Hosts[0]), name);
+        var waiting = waiter.AcquireAsync(LockHolder.ForThisRun("DeployStaging", "v2", "run-b", DateTimeOffset.UtcNow), TimeSpan.FromSeconds(20), Token);
+        await Task.Delay(1500, Token);
+        Assert.False(waiting.IsCompleted);
+        await holder.ReleaseAsync("run-a");
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        await waiter.ReleaseAsync("run-b");
+    }
+
+    private static async Task<PipelineException?> Capture(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return null;
+        }
+        catch (PipelineException e)
+        {
+            return e;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Pipeline.Staging;
+
+namespace Pipeline.Tests.Staging;
+
+public sealed class StagingPlanTests
+{
+    private readonly StagingSettings _settings = StagingFixtures.Settings(
+        new StagingHost("staging-1", "root", "127.0.0.1", 2222, "127.0.0.1", 3001),
+        new StagingHost("staging-2", "root", "127.0.0.1", 2223, "127.0.0.1", 3002));
+
+    [Fact]
+    public void The_deploy_plan_lists_lock_every_remote_command_per_host_in_order_hooks_and_unlock()
+    {
+        var lines = new StagingPlan(_settings, "run-1").DescribeDeploy().ToList();
+        Assert.StartsWith("lock on staging-1: sh -c ", lines[1]);
+        Assert.StartsWith("unlock on staging-1: sh -c ", lines[^3]);
+        foreach (var host in new[] { "staging-1", "staging-2" })
+        {
+            var mine = lines.Where(l => l.StartsWith(host + ": ", StringComparison.Ordinal)).ToList();
+            Assert.Contains(mine, l => l.Contains("every command runs as: ssh -T -o BatchMode=yes"));
+            var order = new[] { "[read state]", "[login, pull]", "[start] docker run", "[poll until healthy] docker inspect", "[switch (between the hooks)] docker exec sample-app-proxy", "[stop the old one, kept for Rollback] docker stop --time 10 '<active container>'" };
+            var positions = order.Select(o => mine.FindIndex(l => l.Contains(o))).ToList();
+            Assert.DoesNotContain(-1, positions);
+            Assert.Equal(positions.Order(), positions);
+            Assert.Contains($"{host}: before-host (local): lb drain {host}", mine);
+            Assert.Contains($"{host}: after-host (local):  lb enable {host}", mine);
+        }
+        Assert.Contains(lines, l => l.Contains("--publish 127.0.0.1:3002:80"));
+    }
+
+    [Fact]
+    public void The_dry_run_shows_the_token_only_as_redacted()
+    {
+        var lines = new StagingPlan(_settings, "run-1").DescribeDeploy();
+        var login = Assert.Single(lines, l => l.StartsWith("staging-1: [login, pull]", StringComparison.Ordinal));
+        Assert.EndsWith("<<< [REDACTED]", login);
+        Assert.DoesNotContain("<token", login);
+    }
+
+    [Fact]
+    public void The_rollback_plan_starts_the_previous_container_and_gates_it_before_switching()
+    {
+        var lines = new StagingPlan(_settings, "run-1").DescribeRollback().Where(l => l.StartsWith("staging-2: [", StringComparison.Ordinal)).ToList();
+        Assert.Equal("staging-2: [start] docker start '<previous container>'", lines[1]);
+        Assert.StartsWith("staging-2: [poll until healthy] docker inspect", lines[2]);
+        Assert.Contains(lines, l => l.Contains("docker exec sample-app-proxy") && l.Contains("# active: <previous container>"));
+    }
+
+    [Fact]
+    public void No_hosts_fails_with_what_to_set()
+    {
+        var error = Assert.Throws<PipelineException>(() => new StagingPlan(_settings with { Hosts = [] }, "r").DescribeDeploy().ToList());
+        Assert.Contains("STAGING_HOSTS", error.Fix);
+    }
+}

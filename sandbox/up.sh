@@ -14,6 +14,7 @@ source "$SANDBOX_DIR/lib/registry.sh"
 source "$SANDBOX_DIR/lib/fixtures.sh"
 source "$SANDBOX_DIR/lib/aws.sh"
 source "$SANDBOX_DIR/lib/staging.sh"
+source "$SANDBOX_DIR/lib/ecs.sh"
 
 case "${1:-}" in
   "") ;;
@@ -29,8 +30,8 @@ write_sandbox_json() {
     images=$(jq -c --arg k "${e%%=*}" --arg v "${e#*=}" '. + {($k): $v}' <<<"$images")
   done
   jq -n --arg r "$REGISTRY_ADDR" --arg u "$REGISTRY_USER" --arg p "$REG_PASSWORD" --argjson i "$images" \
-    --argjson aws "$(aws_sandbox_json)" --argjson staging "$(staging_sandbox_json)" \
-    '{registry: $r, registryUser: $u, registryPasswordFile: $p, images: $i, aws: $aws, staging: $staging}' >"$out.tmp"
+    --argjson aws "$(aws_sandbox_json)" --argjson staging "$(staging_sandbox_json)" --argjson ecs "$(ecs_sandbox_json)" \
+    '{registry: $r, registryUser: $u, registryPasswordFile: $p, images: $i, aws: $aws, staging: $staging, ecs: $ecs}' >"$out.tmp"
   mv "$out.tmp" "$out"
 }
 
@@ -50,6 +51,7 @@ main() {
   ensure_aws_endpoint
   ensure_fixtures
   ensure_staging
+  ensure_ecs
   write_sandbox_json
   summary sandbox.json "$STATE/sandbox.json"
   print_summary

@@ -15,16 +15,26 @@ public enum TarballCodec
 /// </summary>
 public sealed record TarballCompression(TarballCodec Codec, int Level)
 {
-    // The default, from the codecs alone (one core, in memory) on the sandbox's raw `docker save` tarballs,
-    // mariadb 508 MB / redis 219 MB, where the engine's own save runs at about 110 MB/s:
+    // The default, from measurements on the sandbox's images (raw `docker save`: mariadb 508 MB + redis 219 MB).
+    // Codecs alone, one core, in memory:
     //   codec       mariadb bytes   redis bytes    compress (mariadb)   decompress (mariadb)
     //   gzip:1      237 MB 0.47x    115 MB 0.52x   163 MB/s             0.9 s
     //   gzip:6      192 MB 0.38x     92 MB 0.42x    77 MB/s             0.8 s
     //   brotli:1    204 MB 0.40x     99 MB 0.45x   293 MB/s             1.4 s
     //   brotli:2    171 MB 0.34x     83 MB 0.38x   202 MB/s             1.1 s
     //   brotli:4    166 MB 0.33x     79 MB 0.36x   107 MB/s             1.3 s
-    // brotli:2 is the smallest codec that still compresses faster than the engine saves, so it hides behind the
-    // save (<see cref="TarballPipe"/>); gzip:6 and brotli:4 would make the engine wait, gzip:1 misses half the size.
+    // The whole cache (bench/cache-codecs.sh: both images saved at once from the engine, loaded into an engine without
+    // them), on 2 cores shared with other work (load average 8-28, so seconds are only comparable within a row set):
+    //   codec       bytes      ratio   save s   load s        raw docker save -o / load -i, one after the other:
+    //   none        727 MB     1.00    10.5     17.6          727 MB, save 9.9 s, load 12.0 s   (runs of none, gzip:1)
+    //   gzip:1      352 MB     0.48    21.0     19.5
+    //   brotli:1    294 MB     0.40    26.0     22.6          727 MB, save 10.6 s, load 15.1 s  (runs of brotli:*)
+    //   brotli:2    254 MB     0.35    26.9     18.6
+    //   brotli:4    245 MB     0.34    46.1     13.3
+    // brotli:2: in the same runs it saved as fast as brotli:1 (26.9 against 26.0 s) with 13% fewer bytes, while
+    // brotli:4 took 1.7x as long for 4% fewer; gzip never gets near its size. One core of it (202 MB/s) outruns the
+    // engine's own save (~110 MB/s), so when the machine is not oversubscribed it hides behind the save (TarballPipe
+    // runs both at once). bench/cache.sh measures bytes and save time against a raw `docker save` (P3).
     public const string DefaultName = "brotli:2";
 
     public static TarballCompression Default { get; } = Parse(DefaultName, DefaultName);

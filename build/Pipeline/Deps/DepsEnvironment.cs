@@ -18,13 +18,19 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
     public async Task StartAsync(string schemaFile, CancellationToken cancellation)
     {
         await RemoveStaleAsync(cancellation);
+        var seeds = new SeededDatabase(docker);
+        var seed = await seeds.ChooseAsync(plan.Mysql.Image, schemaFile, cancellation);
+        var mysql = seed.Seed is null ? plan.Mysql : plan.Mysql with { Image = seed.Seed };
         await docker.Networks.CreateAsync(plan.Network, plan.Labels("network"), cancellation);
         Log.Note($"network {plan.Network}");
-        await Task.WhenAll(plan.Services.Select(service => CreateAndStartAsync(service, cancellation)));
+        await Task.WhenAll(CreateAndStartAsync(mysql, cancellation), CreateAndStartAsync(plan.Redis, cancellation));
 
         var readiness = new Readiness(docker);
-        await Task.WhenAll(plan.Services.Select(service => readiness.WaitAsync(service, options.Timeout, cancellation)));
+        await Task.WhenAll(
+            readiness.WaitAsync(mysql, options.Timeout, cancellation),
+            readiness.WaitAsync(plan.Redis, options.Timeout, cancellation));
         await ImportSchemaAsync(schemaFile, cancellation);
+        if (seed.ToSave is not null) await seeds.SaveAsync(mysql.ContainerName, seed.ToSave, plan.Mysql.Image, cancellation);
     }
 
     public async Task ImportSchemaAsync(string schemaFile, CancellationToken cancellation)

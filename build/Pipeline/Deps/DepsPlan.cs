@@ -78,6 +78,8 @@ public sealed record DepsPlan(
         yield return $"wait at most {options.Timeout.TotalSeconds:0.#} s until MySQL answers `SELECT 1` " +
             "(its own client, in the container) and Redis answers PING with +PONG on its published port";
         yield return $"import {schemaFile} through {Mysql.ContainerName}'s own mysql client";
+        yield return $"start MySQL from the local seed image {SeededDatabase.Repository}:<image and schema hash> when one exists " +
+            "(else save one after the import), unless the image keeps its data in a VOLUME";
     }
 
     internal static string Format(IReadOnlyDictionary<string, string> pairs) =>

@@ -38,4 +38,11 @@ public interface IContainerOperations
     /// calling <paramref name="onLine"/> for each complete line as it arrives.
     /// </summary>
     Task FollowLogsAsync(string name, Action<LogLine> onLine, CancellationToken cancellation);
+
+    /// <summary>
+    /// Saves the container's filesystem as a new image repository:tag with these labels, pausing it meanwhile so
+    /// the snapshot is taken at one instant; returns the image ID. Volumes are not part of it.
+    /// </summary>
+    Task<string> CommitAsync(
+        string name, string repository, string tag, IReadOnlyDictionary<string, string> labels, CancellationToken cancellation);
 }

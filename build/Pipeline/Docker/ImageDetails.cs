@@ -7,7 +7,11 @@ public sealed record ImageDetails(
     IReadOnlyList<string> RepoDigests,
     long Size,
     DateTimeOffset Created,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>Paths the image declares as VOLUME: a commit of a container from it never includes them.</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+}
 
 /// <summary>One row of GET /images/json.</summary>
 public sealed record ImageSummary(

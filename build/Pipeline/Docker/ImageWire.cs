@@ -15,10 +15,15 @@ internal sealed record ImageInspectWire(
 {
     public ImageDetails ToDetails() => new(
         Id, RepoTags ?? [], RepoDigests ?? [], Size, Created,
-        Config?.Labels ?? new Dictionary<string, string>());
+        Config?.Labels ?? new Dictionary<string, string>())
+    {
+        Volumes = Config?.Volumes?.Keys.ToList() ?? [],
+    };
 }
 
-internal sealed record ImageConfigWire([property: JsonPropertyName("Labels")] Dictionary<string, string>? Labels);
+internal sealed record ImageConfigWire(
+    [property: JsonPropertyName("Labels")] Dictionary<string, string>? Labels,
+    [property: JsonPropertyName("Volumes")] Dictionary<string, System.Text.Json.JsonElement>? Volumes = null);
 
 internal sealed record ImageSummaryWire(
     [property: JsonPropertyName("Id")] string Id,

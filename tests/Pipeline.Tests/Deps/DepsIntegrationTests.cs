@@ -158,6 +158,27 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_later_start_runs_MySQL_from_the_seeded_image_with_the_schema_in_place()
+    {
+        var first = Plan();
+        await Environment(first).StartAsync(Schema, Cancellation); // saves the seed unless an earlier run did
+        var second = first with { RunId = _runId + "-2" };
+        try
+        {
+            await Environment(second).StartAsync(Schema, Cancellation);
+            var mysql = await _engine.Containers.InspectAsync(second.Mysql.ContainerName, Cancellation);
+            Assert.StartsWith(SeededDatabase.Repository + ":", mysql!.Image);
+            var tables = await _engine.Containers.ExecAsync(second.Mysql.ContainerName,
+                MysqlClientCommand.Query("SELECT COUNT(*) FROM sample_app.links"), TimeSpan.FromSeconds(30), Cancellation);
+            Assert.True(tables.ExitCode == 0, tables.Stderr);
+        }
+        finally
+        {
+            await Environment(second).TeardownAsync();
+        }
+    }
+
+    [Fact]
     public async Task Finding_the_network_fails_clearly_when_the_deps_are_not_running()
     {
         var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(Plan()).FindNetworkAsync(Cancellation));

@@ -1,0 +1,80 @@
+using Pipeline.Docker;
+using Pipeline.Staging;
+using Pipeline.Tests.Staging;
+
+namespace Pipeline.Tests.EndToEnd;
+
+/// <summary>
+/// What the staging end-to-end tests share: a per-class app name and repository, the ./build.sh environment that
+/// targets them, reading the hosts, and removing everything a class deployed (the hosts' mysql and redis stay).
+/// </summary>
+public sealed class StagingHostsHelper : IAsyncDisposable
+{
+    private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly StagingSettings _settings;
+    private readonly SshSession _ssh;
+
+    public StagingHostsHelper(string prefix)
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        Repository = $"e2e-{prefix}-{id}";
+        Container = $"e2e-{prefix}-{id}";
+        _settings = StagingFixtures.SandboxSettings() with { Container = Container };
+        _ssh = new SshSession(_settings);
+        Hosts = _settings.Hosts;
+    }
+
+    public string Repository { get; }
+
+    public string Container { get; }
+
+    public IReadOnlyList<StagingHost> Hosts { get; }
+
+    public static string Sha(char digit) => new(digit, 40);
+
+    public Dictionary<string, string> Environment(char version) => new()
+    {
+        ["AWS_ECR_REPO"] = Repository,
+        ["PIPELINE_SHA"] = Sha(version),
+        ["PIPELINE_BRANCH"] = "develop",
+        ["STAGING_CONTAINER"] = Container,
+    };
+
+    /// <summary>GET /version through one host's app port (its proxy), as the load balancer reaches it.</summary>
+    public static async Task<string> VersionAsync(StagingHost host)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        return await http.GetStringAsync($"http://127.0.0.1:{host.AppPort}/version");
+    }
+
+    /// <summary>Every container on the host's engine (id, name, state, image): what a dry run must not change.</summary>
+    public async Task<string> ContainersAsync(StagingHost host)
+    {
+        var result = await _ssh.For(host).RunCheckedAsync(
+            RemoteCommand.Of("list containers", "docker", "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}} {{.Image}}"), default);
+        return result.Output;
+    }
+
+    public async Task<string> RunAsync(StagingHost host, params string[] argv) =>
+        (await _ssh.For(host).RunAsync(RemoteCommand.Of("test command", argv), default)).Combined;
+
+    // The app's containers, its proxy, its lock, and the images pulled for it.
+    private const string CleanupScript =
+        """
+        docker ps -aq --filter "label=pipeline.staging.app=$1" | xargs -r docker rm --force >/dev/null
+        docker rm --force "$1-proxy" >/dev/null 2>&1
+        rm -rf "$HOME/.pipeline/locks/$1"
+        docker images -q "$2" | sort -u | xargs -r docker rmi --force >/dev/null 2>&1
+        true
+        """;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in Hosts)
+            await _ssh.For(host).RunAsync(RemoteCommand.Script("cleanup", CleanupScript, Container, $"127.0.0.1:5000/{Repository}"), default);
+        await _ssh.DisposeAsync();
+        foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={Repository}", default))
+            await _engine.Images.RemoveAsync(image.Id, force: true, default);
+        _engine.Dispose();
+    }
+}

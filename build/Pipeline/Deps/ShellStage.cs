@@ -51,8 +51,16 @@ public sealed class ShellStage(StageContext context) : IStage
         foreach (var argument in Command(image, _plan, network)) start.ArgumentList.Add(argument);
         start.Environment["DOCKER_HOST"] = context.Settings.DockerHost;
         Log.Step($"shell in {image} on {network} (exit to leave)");
-        using var process = Process.Start(start)
-            ?? throw new PipelineException("Could not start the docker CLI", "Install it (apt-get install docker.io).");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new System.ComponentModel.Win32Exception("no process");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new PipelineException("Could not start the docker CLI", "Install it (apt-get install docker.io) or put it on PATH.", e.Message);
+        }
+        using var _ = process;
         // In raw mode the terminal sends Ctrl-C to the shell as a byte, so the run's own cancellation is not
         // used to end the shell; the process ends when the user leaves it.
         await process.WaitForExitAsync(CancellationToken.None);

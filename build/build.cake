@@ -3,6 +3,7 @@
 
 using Pipeline;
 using Pipeline.Build;
+using Pipeline.Ci;
 using Pipeline.Cli;
 using Pipeline.Deps;
 using Pipeline.Production;
@@ -40,6 +41,10 @@ Task("DeployProduction")
     .Description("Register a task-definition revision with only the image changed, update the ECS service, wait for that deployment; roll back on failure")
     .IsDependentOn("Push")
     .Does(() => pipeline.Run("DeployProduction", context => new DeployProductionStage(context)));
+
+Task("GenerateCi")
+    .Description("Write .circleci/config.yml and .github/workflows/pipeline.yml from these targets (commit the result)")
+    .Does(() => pipeline.Run("GenerateCi", context => new GenerateCiStage(context)));
 
 Task("DeployStaging")
     .Description("Roll the pushed image over the staging hosts one at a time: pull, start beside the old one, health gate, switch, keep the old for Rollback")

@@ -62,9 +62,14 @@ public static class GitHubActionsConfig
             if (job.Branches is not null)
             {
                 y.AppendLine("        env:");
-                y.AppendLine("          AWS_ECR_URL: ${{ vars.AWS_ECR_URL }}");
+                foreach (var variable in DeployVariables(job.Target)) y.AppendLine($"          {variable}: ${{{{ vars.{variable} }}}}");
             }
         }
         return y.ToString();
     }
+
+    /// <summary>The settings a deploy job takes from the environment's variables (never secrets: OIDC needs none).</summary>
+    private static IEnumerable<string> DeployVariables(string target) => target == CiPlan.StagingTarget
+        ? ["AWS_ECR_URL", "STAGING_HOSTS", "STAGING_SSH_KEY", "STAGING_KNOWN_HOSTS"]
+        : ["AWS_ECR_URL", "ECS_CLUSTER", "ECS_SERVICE"];
 }

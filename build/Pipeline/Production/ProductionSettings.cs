@@ -8,6 +8,9 @@ public sealed record ProductionSettings(
 {
     public const string SandboxCluster = "sandbox";
 
+    // The sandbox's first task definition runs a placeholder image, so its app container is found by name.
+    public const string SandboxContainer = "app";
+
     public static ProductionSettings From(PipelineSettings settings)
     {
         var values = settings.Values;
@@ -17,7 +20,8 @@ public sealed record ProductionSettings(
         return new ProductionSettings(
             cluster,
             values.Get(PipelineParameters.EcsService) ?? settings.Images.Repository.Split('/')[^1],
-            values.List(PipelineParameters.EcsContainer),
+            values.List(PipelineParameters.EcsContainer) is { Count: > 0 } containers ? containers
+                : settings.IsSandbox ? [SandboxContainer] : [],
             TimeSpan.FromSeconds(PositiveNumber(values, PipelineParameters.DeployTimeout)),
             PositiveNumber(values, PipelineParameters.KeepRevisions));
     }

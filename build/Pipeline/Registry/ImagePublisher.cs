@@ -53,7 +53,6 @@ public sealed class ImagePublisher(StageContext context)
         }
 
         await docker.Images.TagAsync(image.Id, settings.Images.RegistryRepository, tag, cancellation);
-        Log.Step($"Pushing {target}");
         var digest = await docker.Images.PushAsync(target, login, cancellation);
         return new PublishResult(target, digest, Pushed: true);
     }

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Pipeline.Docker;
+
+namespace Pipeline.Tests.EndToEnd;
+
+/// <summary>./build.sh DeployProduction against the sandbox's ECS service, with `aws ecs` as the independent witness.</summary>
+[Collection(BuildScriptCollection.Name)]
+public sealed class DeployProductionTests : IAsyncLifetime
+{
+    private static readonly string SandboxDir = Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".pipeline-sandbox");
+    private readonly string _repository = "e2e-prod-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={_repository}", default))
+            await _engine.Images.RemoveAsync(image.Id, force: true, default);
+        _engine.Dispose();
+    }
+
+    private Dictionary<string, string> Environment(string sha, AppVariant? variant = null, int timeoutSeconds = 300)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ECR_REPO"] = _repository,
+            ["PIPELINE_SHA"] = sha,
+            ["PIPELINE_BRANCH"] = "main",
+            ["DEPLOY_TIMEOUT"] = timeoutSeconds.ToString(),
+        };
+        if (variant is not null) environment["DOCKER_CONTEXT"] = variant.Directory;
+        return environment;
+    }
+
+    private static Task<(int ExitCode, string Output)> DeployAsync(Dictionary<string, string> environment) =>
+        BuildScript.RunAsync(["DeployProduction", "--skip", "StartDeps,Test"], environment, TimeSpan.FromMinutes(15));
+
+    [Fact]
+    public async Task A_good_image_deploys_and_aws_agrees_with_the_report()
+    {
+        var (exitCode, output) = await DeployAsync(Environment("a00d000000000000000000000000000000000001"));
+        Assert.True(exitCode == 0, output);
+        var line = output.Split('\n').Single(l => l.Contains("production: sample-app on sandbox runs"));
+        var revision = line.Split(" runs ")[1].Split(' ')[0]; // sample-app:N
+
+        var service = (await Aws("ecs", "describe-services", "--cluster", "sandbox", "--services", "sample-app"))["services"]![0]!;
+        Assert.EndsWith("task-definition/" + revision, (string)service["taskDefinition"]!);
+        var primary = service["deployments"]!.AsArray().Single(d => (string?)d!["status"] == "PRIMARY")!;
+        Assert.Equal("COMPLETED", (string?)primary["rolloutState"]);
+        var definition = (await Aws("ecs", "describe-task-definition", "--task-definition", revision))["taskDefinition"]!;
+        Assert.Equal($"127.0.0.1:5000/{_repository}:master-a00d000", (string?)definition["containerDefinitions"]![0]!["image"]);
+        Assert.Contains($"latest: 127.0.0.1:5000/{_repository}:latest @ sha256:", output);
+    }
+
+    [Fact]
+    public async Task An_image_that_crashes_fails_fast_and_the_service_is_confirmed_back_on_the_previous_revision()
+    {
+        var before = await CurrentTaskDefinitionAsync();
+        using var crashing = AppVariant.Crashing();
+        var (exitCode, output) = await DeployAsync(Environment("c0a5400000000000000000000000000000000002", crashing));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("FAILED after", output);               // the rollout's verdict, not the wait budget running out
+        Assert.DoesNotContain("after the 300 s budget", output);
+        Assert.Contains("rollback confirmed: the service is back on", output);
+        Assert.Contains("exit code 3", output);               // diagnostics: the container's own exit code
+        Assert.Contains("Essential container in task exited", output);
+        Assert.Equal(before, await CurrentTaskDefinitionAsync());
+    }
+
+    [Fact]
+    public async Task A_slow_start_within_the_budget_succeeds_and_one_beyond_it_is_rolled_back()
+    {
+        using var slow = AppVariant.SlowStarting(seconds: 20);
+        var (exitCode, output) = await DeployAsync(Environment("51050000000000000000000000000000000000a3", slow, timeoutSeconds: 240));
+        Assert.True(exitCode == 0, output);
+
+        var before = await CurrentTaskDefinitionAsync();
+        using var slower = AppVariant.SlowStarting(seconds: 120);
+        var (lateExit, late) = await DeployAsync(Environment("51050000000000000000000000000000000000b4", slower, timeoutSeconds: 20));
+        Assert.NotEqual(0, lateExit);
+        Assert.Contains("after the 20 s budget", late);
+        Assert.Contains("Rolling back to", late);
+        Assert.Contains("rollback confirmed", late);
+        Assert.Equal(before, await CurrentTaskDefinitionAsync());
+    }
+
+    [Fact]
+    public async Task A_missing_cluster_or_service_fails_before_anything_is_registered()
+    {
+        var revisions = await RevisionCountAsync();
+        var environment = Environment("0d55000000000000000000000000000000000005");
+        environment["ECS_CLUSTER"] = "no-such-cluster";
+        var (exitCode, output) = await DeployAsync(environment);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("ECS cluster no-such-cluster does not exist", output);
+
+        environment["ECS_CLUSTER"] = "sandbox";
+        environment["ECS_SERVICE"] = "no-such-service";
+        (exitCode, output) = await DeployAsync(environment);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("ECS service no-such-service does not exist in cluster sandbox", output);
+        Assert.Equal(revisions, await RevisionCountAsync());
+    }
+
+    private static async Task<string> CurrentTaskDefinitionAsync() =>
+        (string)(await Aws("ecs", "describe-services", "--cluster", "sandbox", "--services", "sample-app"))["services"]![0]!["taskDefinition"]!;
+
+    private static async Task<int> RevisionCountAsync() =>
+        (await Aws("ecs", "list-task-definitions", "--family-prefix", "sample-app"))["taskDefinitionArns"]!.AsArray().Count;
+
+    /// <summary>Debian's aws CLI with the sandbox's profile: a client that shares no code with the pipeline.</summary>
+    private static async Task<JsonNode> Aws(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("/usr/bin/aws") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--endpoint-url", "http://127.0.0.1:4566", "--region", "us-east-1", "--profile", "sandbox", "--output", "json" }.Concat(arguments))
+            start.ArgumentList.Add(argument);
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(SandboxDir, "aws", "credentials");
+        start.Environment["AWS_CONFIG_FILE"] = Path.Combine(SandboxDir, "aws", "config");
+        using var process = Process.Start(start)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"aws {string.Join(' ', arguments)} failed: {stderr}");
+        return JsonNode.Parse(stdout)!;
+    }
+}

@@ -22,7 +22,7 @@ public sealed class EcsRollingUpdateTests(EcsEndpoint endpoint)
         Assert.Equal("IN_PROGRESS", EcsEndpoint.Primary(created)["rolloutState"]!.GetValue<string>());
         Assert.Equal(first, created["taskDefinition"]!.GetValue<string>());
         await e.WaitAsync(cluster, "web", s => EcsEndpoint.Primary(s)["rolloutState"]!.GetValue<string>() == "COMPLETED", Limit, Ct);
-        var oldTasks = (await e.AwsOkAsync(Ct, "list-tasks", "--cluster", cluster, "--service-name", "web"))["taskArns"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+        var oldTasks = (await e.OkAsync("ListTasks", new { cluster, serviceName = "web" }, Ct))["taskArns"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
         Assert.Equal(2, oldTasks.Count);
 
         // The new revision has a container healthCheck: its tasks count only once Docker calls them healthy.

@@ -25,7 +25,7 @@ public sealed class EcsTaskDefinitionCliTests(EcsEndpoint endpoint)
         var members = Model.Members(Model.InputShape("RegisterTaskDefinition"));
         Assert.Equal(members.Order(), input.Select(p => p.Key).Order()); // the fixture really uses every member
 
-        var arn = await e.RegisterAsync(input, Ct);
+        var arn = await e.RegisterWithCliAsync(input, Ct);
         var described = await e.AwsOkAsync(Ct, "describe-task-definition", "--task-definition", arn, "--include", "TAGS");
         var output = described["taskDefinition"]!.AsObject();
 
@@ -73,7 +73,7 @@ public sealed class EcsTaskDefinitionCliTests(EcsEndpoint endpoint)
     {
         var e = await endpoint.StartedAsync();
         var family = Family("rev");
-        var first = await e.RegisterAsync(EcsEndpoint.Definition(family), Ct);
+        var first = await e.RegisterWithCliAsync(EcsEndpoint.Definition(family), Ct);
         var second = await e.RegisterAsync(EcsEndpoint.Definition(family, ["node", "-e", "setInterval(()=>{},1000)"]), Ct);
         Assert.Equal($"arn:aws:ecs:us-east-1:000000000000:task-definition/{family}:1", first);
         Assert.Equal($"arn:aws:ecs:us-east-1:000000000000:task-definition/{family}:2", second);

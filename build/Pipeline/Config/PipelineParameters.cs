@@ -110,7 +110,7 @@ public static class PipelineParameters
         "ecs-cluster", "ECS_CLUSTER", "ECS cluster of the production service", DefaultText: "sandbox in the sandbox");
 
     public static readonly ParameterDefinition EcsService = new(
-        "ecs-service", "ECS_SERVICE", "ECS service DeployProduction updates", DefaultText: "the repository name");
+        "ecs-service", "ECS_SERVICE", "ECS service DeployProduction updates", DefaultText: "the repository name (sample-app in the sandbox)");
 
     public static readonly ParameterDefinition EcsContainer = new(
         "ecs-container", "ECS_CONTAINER", "Container(s) of the task definition that run the app (comma-separated)",

@@ -7,6 +7,7 @@ public sealed record ProductionSettings(
     string Cluster, string Service, IReadOnlyList<string> Containers, TimeSpan DeployTimeout, int KeepRevisions)
 {
     public const string SandboxCluster = "sandbox";
+    public const string SandboxService = "sample-app";
 
     // The sandbox's first task definition runs a placeholder image, so its app container is found by name.
     public const string SandboxContainer = "app";
@@ -19,7 +20,7 @@ public sealed record ProductionSettings(
                 "No ECS cluster is set for DeployProduction", "Set ECS_CLUSTER (or --ecs-cluster)."));
         return new ProductionSettings(
             cluster,
-            values.Get(PipelineParameters.EcsService) ?? settings.Images.Repository.Split('/')[^1],
+            values.Get(PipelineParameters.EcsService) ?? (settings.IsSandbox ? SandboxService : settings.Images.Repository.Split('/')[^1]),
             values.List(PipelineParameters.EcsContainer) is { Count: > 0 } containers ? containers
                 : settings.IsSandbox ? [SandboxContainer] : [],
             TimeSpan.FromSeconds(PositiveNumber(values, PipelineParameters.DeployTimeout)),

@@ -67,7 +67,13 @@ public sealed class DeployLock(SshConnection firstHost, string name)
                 Log.Note($"deploy lock '{name}' taken on {firstHost.Host.Name}" + (announced ? $" after {clock.Elapsed.TotalSeconds:0.0} s" : ""));
                 return;
             }
-            var holderText = other?.ToString() ?? "a deploy that has not written its holder file yet";
+            // The holder file lands a moment after the mkdir that took the lock: ask again rather than name no one.
+            for (var retry = 0; other is null && retry < 8; retry++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
+                (_, other) = Parse((await firstHost.RunCheckedAsync(ShowCommand(name), cancellation)).Output);
+            }
+            var holderText = other?.ToString() ?? "a deploy that has not written its holder file (look in the lock directory)";
             if (clock.Elapsed >= wait)
                 throw new PipelineException(
                     $"Staging is locked by {holderText}",

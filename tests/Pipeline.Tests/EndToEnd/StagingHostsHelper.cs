@@ -58,6 +58,14 @@ public sealed class StagingHostsHelper : IAsyncDisposable
     public async Task<string> RunAsync(StagingHost host, params string[] argv) =>
         (await _ssh.For(host).RunAsync(RemoteCommand.Of("test command", argv), default)).Combined;
 
+    /// <summary>Takes the app's deploy lock as someone else would (e.g. a run that then died).</summary>
+    public async Task TakeLockAsync(LockHolder holder) =>
+        await _ssh.For(Hosts[0]).RunCheckedAsync(DeployLock.AcquireCommand(Container, holder), default);
+
+    /// <summary>"free", or "held" and the holder file.</summary>
+    public async Task<string> LockStateAsync() =>
+        (await _ssh.For(Hosts[0]).RunCheckedAsync(DeployLock.ShowCommand(Container), default)).Output;
+
     // The app's containers, its proxy, its lock, and the images pulled for it.
     private const string CleanupScript =
         """

@@ -17,7 +17,18 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
     /// <summary>The version the host served when this deployment read it (for the report of a failed host).</summary>
     public string? ServedBefore { get; private set; }
 
-    public async Task<HostReport> DeployAsync(RegistryCredentials? login, CancellationToken cancellation)
+    public string HostName => Name;
+
+    /// <summary>Logs in and pulls the image (and the proxy's, when missing); serves nothing new yet.</summary>
+    public async Task PullAsync(RegistryCredentials? login, CancellationToken cancellation)
+    {
+        Log.Step($"{Name}: pulling {settings.Image}");
+        await host.RunCheckedAsync(_commands.LoginAndPull(login), cancellation);
+        Log.Note($"{Name}: pulled");
+    }
+
+    /// <summary>Starts the pulled image next to the running container, gates it, switches to it.</summary>
+    public async Task<HostReport> DeployAsync(CancellationToken cancellation)
     {
         var state = await ReadStateAsync(cancellation);
         var from = ServedBefore = state.Active?.Version;
@@ -27,8 +38,6 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
             return new HostReport(Name, from, settings.Version, null, "unchanged (already running)");
         }
 
-        Log.Step($"{Name}: pulling {settings.Image}");
-        await host.RunCheckedAsync(_commands.LoginAndPull(login), cancellation);
         var candidate = _commands.ContainerFor(settings.Version);
         if (state.Containers.Any(c => c.Name == candidate))
             await host.RunCheckedAsync(_commands.RemoveContainer(candidate), cancellation);

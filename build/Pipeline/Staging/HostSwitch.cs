@@ -11,7 +11,7 @@ public sealed class HostSwitch(SshConnection host, AppCommands commands, HostHoo
 {
     // nginx -s reload returns once the master has the signal; its new workers take over within milliseconds and
     // the old ones finish their requests. The old container keeps running this long so none of those fail.
-    private static readonly TimeSpan ReloadGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReloadGrace = TimeSpan.FromMilliseconds(500);
 
     public async Task SwitchAsync(string candidate, HostState state, CancellationToken cancellation)
     {

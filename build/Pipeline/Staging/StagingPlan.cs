@@ -22,8 +22,8 @@ public sealed class StagingPlan(StagingSettings settings, string runId)
         var candidate = _commands.ContainerFor(settings.Version);
         return Describe("DeployStaging", settings.Version, host =>
         [
+            ("login, pull: on every host at once, before any host changes", _commands.LoginAndPull(PlannedLogin(pipeline))),
             ("read state", _commands.State()),
-            ("login, pull", _commands.LoginAndPull(PlannedLogin(pipeline))),
             ("if a stopped " + candidate + " exists", _commands.RemoveContainer(candidate)),
             ("start", _commands.Run(host, settings.Version, runId)),
             ("poll until healthy", _commands.Health(candidate)),

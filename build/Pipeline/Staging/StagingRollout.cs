@@ -9,8 +9,14 @@ namespace Pipeline.Staging;
 /// </summary>
 public sealed class StagingRollout(StagingSettings settings, string target, string runId)
 {
+    /// <param name="prepare">
+    /// Work that changes nothing a host serves (pulling the image), run on every host at once before the first one
+    /// changes: a host that cannot even pull fails the run before any host was touched, and no host waits for its
+    /// pull inside the rolling part.
+    /// </param>
     public async Task RunAsync(
-        Func<HostDeployment, CancellationToken, Task<HostReport>> change, CancellationToken cancellation)
+        Func<HostDeployment, CancellationToken, Task<HostReport>> change, CancellationToken cancellation,
+        Func<HostDeployment, CancellationToken, Task>? prepare = null)
     {
         settings.RequireHosts();
         await using var ssh = new SshSession(settings);
@@ -20,9 +26,10 @@ public sealed class StagingRollout(StagingSettings settings, string target, stri
         await deployLock.AcquireAsync(LockHolder.ForThisRun(target, settings.Version, runId, DateTimeOffset.UtcNow), settings.LockWait, cancellation);
         try
         {
-            foreach (var host in settings.Hosts)
+            var deployments = settings.Hosts.Select(h => new HostDeployment(ssh.For(h), settings, hooks, runId)).ToList();
+            if (prepare is not null) await PrepareAsync(deployments, prepare, reports, cancellation);
+            foreach (var (host, deployment) in settings.Hosts.Zip(deployments))
             {
-                var deployment = new HostDeployment(ssh.For(host), settings, hooks, runId);
                 try
                 {
                     reports.Add(await change(deployment, cancellation));
@@ -40,8 +47,27 @@ public sealed class StagingRollout(StagingSettings settings, string target, stri
         finally
         {
             await deployLock.ReleaseAsync(runId);
+            if (reports.Count == 0) reports.AddRange(settings.Hosts.Select(h => new HostReport(h.Name, null, null, null, "not touched")));
             RunSummary.Add($"{target} per host:");
             foreach (var report in reports) RunSummary.Add("  " + report);
+        }
+    }
+
+    private static async Task PrepareAsync(
+        IReadOnlyList<HostDeployment> deployments, Func<HostDeployment, CancellationToken, Task> prepare,
+        List<HostReport> reports, CancellationToken cancellation)
+    {
+        var work = deployments.Select(d => prepare(d, cancellation)).ToList();
+        try
+        {
+            await Task.WhenAll(work);
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException)
+        {
+            foreach (var (deployment, task) in deployments.Zip(work))
+                reports.Add(new HostReport(deployment.HostName, null, null, null,
+                    task.Exception?.InnerException is PipelineException failed ? "FAILED before any change: " + failed.Message : "not touched"));
+            throw;
         }
     }
 }

@@ -93,7 +93,7 @@ public sealed class StagingGuardTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Contains($"{host.Name}: [switch (between the hooks)] docker exec {_staging.Container}-proxy sh -c", text);
             Assert.Contains($"{host.Name}: before-host (local): ", text);
         }
-        Assert.Matches(@"staging-1: \[login, pull\] sh -c '[^\0]*?' sh pipeline 127\.0\.0\.1:5000 \S+ \S+ <<< \[REDACTED\]", text);
+        Assert.Matches(@"staging-1: \[login, pull: on every host at once, before any host changes\] sh -c '[^\0]*?' sh pipeline 127\.0\.0\.1:5000 \S+ \S+ <<< \[REDACTED\]", text);
         Assert.Contains("lock on staging-1: sh -c", text);
     }
 

@@ -18,7 +18,7 @@ public sealed class StagingPlanTests
         {
             var mine = lines.Where(l => l.StartsWith(host + ": ", StringComparison.Ordinal)).ToList();
             Assert.Contains(mine, l => l.Contains("every command runs as: ssh -T -o BatchMode=yes"));
-            var order = new[] { "[read state]", "[login, pull]", "[start] docker run", "[poll until healthy] docker inspect", "[switch (between the hooks)] docker exec sample-app-proxy", "[stop the old one, kept for Rollback] docker stop --time 10 '<active container>'" };
+            var order = new[] { "[login, pull", "[read state]", "[start] docker run", "[poll until healthy] docker inspect", "[switch (between the hooks)] docker exec sample-app-proxy", "[stop the old one, kept for Rollback] docker stop --time 10 '<active container>'" };
             var positions = order.Select(o => mine.FindIndex(l => l.Contains(o))).ToList();
             Assert.DoesNotContain(-1, positions);
             Assert.Equal(positions.Order(), positions);
@@ -32,7 +32,7 @@ public sealed class StagingPlanTests
     public void The_dry_run_shows_the_token_only_as_redacted()
     {
         var lines = new StagingPlan(_settings, "run-1").DescribeDeploy();
-        var login = Assert.Single(lines, l => l.StartsWith("staging-1: [login, pull]", StringComparison.Ordinal));
+        var login = Assert.Single(lines, l => l.StartsWith("staging-1: [login, pull", StringComparison.Ordinal));
         Assert.EndsWith("<<< [REDACTED]", login);
         Assert.DoesNotContain("<token", login);
     }

@@ -129,7 +129,7 @@ public sealed class DeployProductionStage(StageContext context) : IStage
             rollbackId = updated.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY" && d.TaskDefinition == previousArn)?.Id
                 ?? throw new PipelineException($"The rollback to {TaskDefinitionArn.Short(previousArn)} started no deployment", "Roll back by hand in the ECS console.");
         }
-        var verdict = await watch.WaitAsync(rollbackId, production.DeployTimeout, cancellation);
+        var verdict = await watch.WaitAsync(rollbackId, production.RollbackTimeout, cancellation);
         var target = TaskDefinitionArn.Short(verdict.Deployment?.TaskDefinition ?? previousArn);
         if (verdict.Outcome == DeploymentWatch.Outcome.Completed)
         {

@@ -23,18 +23,18 @@ public sealed class DeploymentWatch(EcsClient ecs, string cluster, string servic
         {
             var current = await CurrentAsync(cancellation);
             var deployment = current.Deployments?.FirstOrDefault(d => d.Id == deploymentId);
-            if (deployment is null) return new DeploymentVerdict(Outcome.Replaced, null, current, clock.Elapsed);
+            if (deployment is null) return new DeploymentVerdict(Outcome.Replaced, null, current, clock.Elapsed, budget);
             Log.Progress(deploymentId,
                 $"{deploymentId} {deployment.RolloutState}: {deployment.RunningCount}/{deployment.DesiredCount} running, " +
                 $"{deployment.PendingCount} pending, {deployment.FailedTasks} failed ({clock.Elapsed.TotalSeconds:0} s)");
             switch (deployment.RolloutState)
             {
                 case "COMPLETED":
-                    return new DeploymentVerdict(Outcome.Completed, deployment, current, clock.Elapsed);
+                    return new DeploymentVerdict(Outcome.Completed, deployment, current, clock.Elapsed, budget);
                 case "FAILED":
-                    return new DeploymentVerdict(Outcome.Failed, deployment, current, clock.Elapsed);
+                    return new DeploymentVerdict(Outcome.Failed, deployment, current, clock.Elapsed, budget);
             }
-            if (clock.Elapsed > budget) return new DeploymentVerdict(Outcome.TimedOut, deployment, current, clock.Elapsed);
+            if (clock.Elapsed > budget) return new DeploymentVerdict(Outcome.TimedOut, deployment, current, clock.Elapsed, budget);
             await Task.Delay(PollInterval, cancellation);
         }
     }
@@ -68,13 +68,14 @@ public sealed class DeploymentWatch(EcsClient ecs, string cluster, string servic
 }
 
 /// <summary>How a deployment ended, with the service as it was seen last.</summary>
-public sealed record DeploymentVerdict(DeploymentWatch.Outcome Outcome, EcsDeployment? Deployment, EcsService Service, TimeSpan Waited)
+public sealed record DeploymentVerdict(
+    DeploymentWatch.Outcome Outcome, EcsDeployment? Deployment, EcsService Service, TimeSpan Waited, TimeSpan Budget)
 {
     public string Describe() => Outcome switch
     {
         DeploymentWatch.Outcome.Completed => $"COMPLETED in {Waited.TotalSeconds:0} s",
         DeploymentWatch.Outcome.Failed => $"FAILED after {Waited.TotalSeconds:0} s: {Deployment?.RolloutStateReason ?? "no reason given"}",
-        DeploymentWatch.Outcome.TimedOut => $"still {Deployment?.RolloutState} after the {Waited.TotalSeconds:0} s budget",
+        DeploymentWatch.Outcome.TimedOut => $"still {Deployment?.RolloutState} after the {Budget.TotalSeconds:0} s budget",
         _ => "replaced by another deployment before it finished",
     };
 }

@@ -12,6 +12,12 @@ public sealed record ProductionSettings(
     // The sandbox's first task definition runs a placeholder image, so its app container is found by name.
     public const string SandboxContainer = "app";
 
+    /// <summary>
+    /// A rollback goes to a revision that ran fine, so it gets at least five minutes whatever the deploy's own
+    /// budget: a short budget meant to catch a slow release must not leave the service half rolled back.
+    /// </summary>
+    public TimeSpan RollbackTimeout => DeployTimeout > TimeSpan.FromMinutes(5) ? DeployTimeout : TimeSpan.FromMinutes(5);
+
     public static ProductionSettings From(PipelineSettings settings)
     {
         var values = settings.Values;

@@ -23,8 +23,10 @@ work=$(mktemp -d)
 cleanup() {
   for port in 2222 2223; do
     ssh -i "$KEY" -o UserKnownHostsFile="$S/known_hosts" -o BatchMode=yes -p $port root@127.0.0.1 \
-      "docker ps -aq --filter label=pipeline.staging.app=$APP | xargs -r docker rm -f >/dev/null; docker rm -f $APP-proxy bare-bench >/dev/null 2>&1; true"
+      "docker ps -aq --filter label=pipeline.staging.app=$APP | xargs -r docker rm -f >/dev/null; docker rm -f $APP-proxy bare-bench >/dev/null 2>&1;
+       docker images -q 127.0.0.1:5000/$REPO | sort -u | xargs -r docker rmi -f >/dev/null 2>&1; true"
   done
+  docker images -q --filter label=pipeline.repository=$REPO | sort -u | xargs -r docker rmi -f >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test on this machine: starts the sandbox (installing what is missing), then the pipeline's xunit
-# suite. The last line is the total: "N passed, N failed".
+# Runs every test on this machine: starts the sandbox (installing what is missing), then both xunit suites, then
+# the app's node tests through ./build.sh Test. The last line is the total: "N passed, N failed".
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,6 +40,12 @@ if [[ $(grep -c . <<<"$summaries") -lt $projects ]]; then
 fi
 count xunit "$(sed -n 's/.*Passed: *\([0-9]*\).*/\1/p' <<<"$summaries" | awk '{ s += $1 } END { if (NR) print s }')" \
   "$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' <<<"$summaries" | awk '{ s += $1 } END { if (NR) print s }')"
+
+# The app's own tests (node's test runner), run the way CI runs them: in the testing image next to MySQL and Redis.
+echo "==> node: ./build.sh Test"
+./build.sh Test 2>&1 | tee "$logs/node.log"
+node_summary=$(grep -E 'tests: Passed: [0-9]+, Failed: [0-9]+' "$logs/node.log" | tail -n 1)
+count node "$(sed -n 's/.*Passed: \([0-9]*\).*/\1/p' <<<"$node_summary")" "$(sed -n 's/.*Failed: \([0-9]*\).*/\1/p' <<<"$node_summary")"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

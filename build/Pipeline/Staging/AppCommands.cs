@@ -128,11 +128,16 @@ public sealed class AppCommands(StagingSettings settings)
         ["docker", "exec", settings.ProxyContainer, "sh", "-c", SwitchScript, "sh", ProxyConfig.Render(activeContainer, settings.AppPort)],
         RemoteCommand.DefaultTimeout);
 
-    // Keeps exactly one previous container for Rollback: every other stopped container of the app goes.
+    // Keeps exactly one previous container for Rollback: every other container of the app goes, and its image with
+    // it unless another container still uses it (docker rmi refuses then), so the host's disk does not fill up.
     private const string PruneScript =
         """
         docker ps -a --filter "label=$1" --format '{{.Names}}' | while read -r c; do
-          if [ "$c" != "$2" ] && [ "$c" != "$3" ]; then docker rm --force "$c" >/dev/null && echo "removed $c"; fi
+          if [ "$c" != "$2" ] && [ "$c" != "$3" ]; then
+            image=$(docker inspect --format '{{.Config.Image}}' "$c")
+            docker rm --force "$c" >/dev/null && echo "removed $c"
+            docker rmi "$image" >/dev/null 2>&1 || true
+          fi
         done
         """;
 

@@ -9,32 +9,21 @@ namespace Pipeline.Tests.EndToEnd;
 public sealed class DeployProductionTests : IAsyncLifetime
 {
     private static readonly string SandboxDir = Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".pipeline-sandbox");
-    private readonly string _repository = "e2e-prod-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly BuiltImages _images = new("e2e-prod-");
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={_repository}", default))
-        {
-            try
-            {
-                await _engine.Images.RemoveAsync(image.Id, force: true, default);
-            }
-            catch (DockerApiException)
-            {
-                // The service's running tasks use the image the last good deploy left; the next deploy replaces them.
-            }
-        }
-        _engine.Dispose();
-    }
+    public ValueTask DisposeAsync() => _images.DisposeAsync();
+
+    private string Repository => _images.Repository;
+
+    private DockerEngine Engine => _images.Engine;
 
     private Dictionary<string, string> Environment(string sha, AppVariant? variant = null, int timeoutSeconds = 300)
     {
         var environment = new Dictionary<string, string>
         {
-            ["AWS_ECR_REPO"] = _repository,
+            ["AWS_ECR_REPO"] = Repository,
             ["PIPELINE_SHA"] = sha,
             ["PIPELINE_BRANCH"] = "main",
             ["DEPLOY_TIMEOUT"] = timeoutSeconds.ToString(),
@@ -59,8 +48,8 @@ public sealed class DeployProductionTests : IAsyncLifetime
         var primary = service["deployments"]!.AsArray().Single(d => (string?)d!["status"] == "PRIMARY")!;
         Assert.Equal("COMPLETED", (string?)primary["rolloutState"]);
         var definition = (await Aws("ecs", "describe-task-definition", "--task-definition", revision))["taskDefinition"]!;
-        Assert.Equal($"127.0.0.1:5000/{_repository}:master-a00d000", (string?)definition["containerDefinitions"]![0]!["image"]);
-        Assert.Contains($"latest: 127.0.0.1:5000/{_repository}:latest @ sha256:", output);
+        Assert.Equal($"127.0.0.1:5000/{Repository}:master-a00d000", (string?)definition["containerDefinitions"]![0]!["image"]);
+        Assert.Contains($"latest: 127.0.0.1:5000/{Repository}:latest @ sha256:", output);
     }
 
     [Fact]

@@ -8,21 +8,19 @@ namespace Pipeline.Tests.EndToEnd;
 public sealed class DockerBuildTests : IAsyncLifetime
 {
     private const string Sha = "feedfacecafebeef0123456789abcdef01234567";
-    private readonly string _repository = "e2e-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly BuiltImages _images = new("e2e-");
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={_repository}", default))
-            await _engine.Images.RemoveAsync(image.Id, force: true, default);
-        _engine.Dispose();
-    }
+    public ValueTask DisposeAsync() => _images.DisposeAsync();
+
+    private string Repository => _images.Repository;
+
+    private DockerEngine Engine => _images.Engine;
 
     private Dictionary<string, string> Environment(string branch) => new()
     {
-        ["AWS_ECR_REPO"] = _repository,
+        ["AWS_ECR_REPO"] = Repository,
         ["PIPELINE_SHA"] = Sha,
         ["PIPELINE_BRANCH"] = branch,
     };
@@ -33,8 +31,8 @@ public sealed class DockerBuildTests : IAsyncLifetime
         var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild"], Environment("develop"));
         Assert.True(exitCode == 0, output);
 
-        var testing = await _engine.Images.InspectAsync($"{_repository}:{Sha}-testing", default);
-        var release = await _engine.Images.InspectAsync($"{_repository}:{Sha}", default);
+        var testing = await Engine.Images.InspectAsync($"{Repository}:{Sha}-testing", TestContext.Current.CancellationToken);
+        var release = await Engine.Images.InspectAsync($"{Repository}:{Sha}", TestContext.Current.CancellationToken);
         Assert.NotNull(testing);
         Assert.NotNull(release);
         Assert.Equal("testing", testing.Labels["pipeline.app-env"]);
@@ -44,9 +42,9 @@ public sealed class DockerBuildTests : IAsyncLifetime
         Assert.True(release.Size < testing.Size, $"release {release.Size} B is not smaller than testing {testing.Size} B");
 
         // supertest is a devDependency of the app: only the testing image has it.
-        Assert.Equal(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{_repository}:{Sha}-testing", "-d", "node_modules/supertest"));
-        Assert.NotEqual(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{_repository}:{Sha}", "-d", "node_modules/supertest"));
-        Assert.Equal(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{_repository}:{Sha}", "-d", "node_modules/mysql2"));
+        Assert.Equal(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{Repository}:{Sha}-testing", "-d", "node_modules/supertest"));
+        Assert.NotEqual(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{Repository}:{Sha}", "-d", "node_modules/supertest"));
+        Assert.Equal(0, await Cli.RunAsync("run", "--rm", "--entrypoint", "test", $"{Repository}:{Sha}", "-d", "node_modules/mysql2"));
     }
 
     [Fact]
@@ -54,7 +52,7 @@ public sealed class DockerBuildTests : IAsyncLifetime
     {
         var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild"], Environment("main"));
         Assert.True(exitCode == 0, output);
-        var release = await _engine.Images.InspectAsync($"{_repository}:{Sha}", default);
+        var release = await Engine.Images.InspectAsync($"{Repository}:{Sha}", TestContext.Current.CancellationToken);
         Assert.Equal("production", release!.Labels["pipeline.app-env"]);
     }
 
@@ -63,9 +61,9 @@ public sealed class DockerBuildTests : IAsyncLifetime
     {
         var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild", "--dryrun"], Environment("develop"));
         Assert.True(exitCode == 0, output);
-        Assert.Contains($"build {_repository}:{Sha}-testing from docker/Dockerfile", output);
+        Assert.Contains($"build {Repository}:{Sha}-testing from docker/Dockerfile", output);
         Assert.Contains("APP_ENV=staging", output);
-        Assert.Empty(await _engine.Images.ListByLabelAsync($"pipeline.repository={_repository}", default));
+        Assert.Empty(await Engine.Images.ListByLabelAsync($"pipeline.repository={Repository}", TestContext.Current.CancellationToken));
     }
 
     [Fact]

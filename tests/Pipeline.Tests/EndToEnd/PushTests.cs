@@ -7,21 +7,19 @@ namespace Pipeline.Tests.EndToEnd;
 public sealed class PushTests : IAsyncLifetime
 {
     private const string Sha = "abcdef0123456789abcdef0123456789abcdef01";
-    private readonly string _repository = "e2e-push-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly BuiltImages _images = new("e2e-push-");
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={_repository}", default))
-            await _engine.Images.RemoveAsync(image.Id, force: true, default);
-        _engine.Dispose();
-    }
+    public ValueTask DisposeAsync() => _images.DisposeAsync();
+
+    private string Repository => _images.Repository;
+
+    private DockerEngine Engine => _images.Engine;
 
     private Dictionary<string, string> Environment(string branch = "develop") => new()
     {
-        ["AWS_ECR_REPO"] = _repository,
+        ["AWS_ECR_REPO"] = Repository,
         ["PIPELINE_SHA"] = Sha,
         ["PIPELINE_BRANCH"] = branch,
     };
@@ -36,7 +34,7 @@ public sealed class PushTests : IAsyncLifetime
         var (exitCode, output) = await PushAsync(Environment());
         Assert.True(exitCode == 0, output);
         Assert.Contains("with an ECR token", output);
-        Assert.Matches($@"pushed 127\.0\.0\.1:5000/{_repository}:develop-abcdef0 @ sha256:[0-9a-f]{{64}}", output);
+        Assert.Matches($@"pushed 127\.0\.0\.1:5000/{Repository}:develop-abcdef0 @ sha256:[0-9a-f]{{64}}", output);
 
         var (secondExit, second) = await PushAsync(Environment());
         Assert.True(secondExit == 0, second);
@@ -49,7 +47,7 @@ public sealed class PushTests : IAsyncLifetime
     {
         var (exitCode, output) = await PushAsync(Environment("main"));
         Assert.True(exitCode == 0, output);
-        Assert.Contains($"{_repository}:master-abcdef0 @", output);
+        Assert.Contains($"{Repository}:master-abcdef0 @", output);
 
         // Same commit, different image: the CACHE_BUST label changes the image ID.
         var changed = Environment("main");

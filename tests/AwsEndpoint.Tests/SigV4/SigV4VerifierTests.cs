@@ -9,7 +9,7 @@ namespace AwsEndpoint.Tests.SigV4;
 public sealed class SigV4VerifierTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-    private static readonly RequestSigner.Key Long = new("AKIAVERIFIERTEST0001", "long-term-secret-long-term-secret-000000");
+    private static readonly RequestSigner.Key Long = new("AKIDVERIFIERTEST0001", "long-term-secret-long-term-secret-000000");
     private static readonly RequestSigner.Key Temporary = new("ASIAVERIFIERTEST0002", "temporary-secret-temporary-secret-00000", "session-token-value");
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
@@ -74,7 +74,7 @@ public sealed class SigV4VerifierTests
     [Fact]
     public void Rejects_an_unknown_access_key_as_UnrecognizedClientException()
     {
-        var e = Rejects(Request(Long with { AccessKeyId = "AKIAUNKNOWNKEY000000" }));
+        var e = Rejects(Request(Long with { AccessKeyId = "AKIDUNKNOWNKEY000000" }));
         Assert.Equal(("UnrecognizedClientException", HttpStatusCode.Forbidden), (e.Code, e.Status));
         Assert.Equal("The security token included in the request is invalid.", e.Message);
     }

@@ -80,7 +80,7 @@ public sealed class PushTests : IAsyncLifetime
         environment["AWS_ECR_URL"] = "127.0.0.1:5000";
         environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:4566";
         environment["AWS_REGION"] = "us-east-1";
-        environment["AWS_ACCESS_KEY_ID"] = "AKIAUNKNOWNKEY000001";
+        environment["AWS_ACCESS_KEY_ID"] = "AKIDUNKNOWNKEY000001";
         environment["AWS_SECRET_ACCESS_KEY"] = "not-the-sandbox-secret-key-0123456789abcd";
         environment["AWS_EC2_METADATA_DISABLED"] = "true";
         var (exitCode, output) = await PushAsync(environment);

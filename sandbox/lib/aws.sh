@@ -72,7 +72,7 @@ start_aws_endpoint() {
   local i
   for ((i = 0; i < AWS_WAIT_S * 5; i++)); do
     [[ $(aws_endpoint_status) == "$AWS_BANNER"* ]] && break
-    pid_alive "$AWS_PID" AwsEndpoint.dll >/dev/null || break
+    pid_running "$AWS_PID" || break
     sleep 0.2
   done
   if [[ $(aws_endpoint_status) != "$AWS_BANNER"* ]]; then

@@ -40,9 +40,19 @@ pid_alive() {
   [[ -r "$file" ]] || return 1
   pid=$(<"$file")
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$prog" || return 1
+  local cmdline
+  # No pipe into grep -q: under pipefail its early exit turns tr's SIGPIPE into a false "not running".
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
+  [[ $cmdline == *"$prog"* ]] || return 1
   echo "$pid"
+}
+
+# For the wait right after we started a daemon: its pid may still be the forked shell that has not yet
+# exec'd the program, so pid_alive's name check would call a healthy start a crash. Alive is enough here.
+pid_running() {
+  [[ -r "$1" ]] || return 1
+  local pid; pid=$(<"$1")
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
 }
 
 # Sends TERM, waits, then KILLs; a daemon that ignores TERM must not make down.sh hang forever.

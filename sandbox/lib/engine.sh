@@ -46,7 +46,7 @@ ensure_engine() {
   for ((i = 1; i <= ENGINE_WAIT_S * 2; i++)); do
     engine_ping && break
     # A dockerd that already exited (bad flags, data-root locked) will not answer: fail now, not in 30 s.
-    pid_alive "$ENGINE_PID" dockerd >/dev/null || { sleep 0.3; break; }
+    pid_running "$ENGINE_PID" || { sleep 0.3; break; }
     ((i % 10 == 0)) && log "  still waiting for $sock/_ping ($((i / 2))s)"
     sleep 0.5
   done

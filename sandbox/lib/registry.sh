@@ -71,7 +71,7 @@ start_registry() {
   for ((i = 0; i < REG_WAIT_S * 5; i++)); do
     code=$(registry_status)
     [[ $code == 401 ]] && break
-    pid_alive "$REG_PID" docker-registry >/dev/null || break
+    pid_running "$REG_PID" || break
     sleep 0.2
   done
   if [[ $(registry_status) != 401 ]]; then

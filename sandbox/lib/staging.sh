@@ -121,7 +121,7 @@ ensure_host_engine() {
   local i
   for ((i = 0; i < STAGING_ENGINE_WAIT_S * 5; i++)); do
     host_engine_ping "$host" && { STAGING_DID+=("engine started"); return; }
-    pid_alive "$dir/dockerd.pid" "$(host_socket "$host")" >/dev/null || break
+    pid_running "$dir/dockerd.pid" || break
     sleep 0.2
   done
   tail -n 20 "$dir/dockerd.log" >&2 || true

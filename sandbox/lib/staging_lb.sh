@@ -75,7 +75,7 @@ EOF
 }
 
 lb_drained_hosts() { [[ -r $LB_DRAINED ]] && awk NF "$LB_DRAINED"; return 0; }
-lb_is_drained() { lb_drained_hosts | grep -qx -- "$1"; }
+lb_is_drained() { grep -qx -- "$1" <<<"$(lb_drained_hosts)"; }
 lb_file_generation() { [[ -r $LB_GENERATION ]] && cat "$LB_GENERATION" || echo 0; }
 
 # upstream.conf for a generation and the current drained list. The control server is here too, so
@@ -145,7 +145,7 @@ start_lb() {
   local i want; want=$(lb_file_generation)
   for ((i = 0; i < 50; i++)); do
     [[ $(lb_live_generation) == "$want" ]] && return 0
-    lb_pid >/dev/null || break
+    pid_running "$LB_PID" || break
     sleep 0.1
   done
   tail -n 5 "$LB_DIR/error.log" >&2 || true

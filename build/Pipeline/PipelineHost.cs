@@ -58,7 +58,10 @@ public sealed class PipelineHost : IDisposable
             if (settings.IsSandbox && !_dryRun && order.Any(t => !_skip.Contains(t)))
                 settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, _cancellation.Token).GetAwaiter().GetResult();
 
-            _context = new StageContext(settings, _runId, () => new DockerEngine(DockerEndpoint.Parse(settings.DockerHost)), graph);
+            _context = new StageContext(settings, _runId, () => new DockerEngine(DockerEndpoint.Parse(settings.DockerHost)), graph)
+            {
+                Running = order.Where(t => !_skip.Contains(t)).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            };
             return requested;
         }
         catch (PipelineException e)

@@ -21,6 +21,11 @@ public sealed class StageContext(PipelineSettings settings, string runId, Func<I
     /// <summary>The declared targets and their edges, for stages that describe the pipeline itself (GenerateCi).</summary>
     public Cli.TargetGraph Graph { get; } = graph;
 
+    /// <summary>The targets this invocation runs (its plan minus --skip); a stage may do less when a later one is absent.</summary>
+    public IReadOnlySet<string> Running { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    public bool Runs(string target) => Running.Contains(target);
+
     public IDockerEngine Docker => _docker ??= connect();
 
     public AwsAccess Aws { get; } = new(settings, Environment.GetEnvironmentVariable);

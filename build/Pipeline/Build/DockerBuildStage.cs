@@ -3,16 +3,24 @@ using Pipeline.Docker;
 
 namespace Pipeline.Build;
 
-/// <summary>DockerBuild: the testing image, then the release image, both seeded from the last release's layers.</summary>
+/// <summary>
+/// DockerBuild: the testing image, then the release image, both seeded from the last release's layers. A run that
+/// does not run Test while --image-archive-dir is set (a CI deploy job) loads the archived tested image instead.
+/// </summary>
 public sealed class DockerBuildStage(StageContext context) : IStage
 {
     // With cache-from set, the legacy builder only reuses local layers that belong to a listed image, so the
     // app's own recent builds are listed too; otherwise a rebuild with no change would start from scratch.
     private const int RecentBuildsUsedAsCache = 4;
 
+    // The target whose absence means no testing image is needed, and the archived tested image is used instead.
+    private const string TestTarget = "Test";
+
     public IEnumerable<string> Describe()
     {
         var settings = context.Settings;
+        var archive = TestedImageArchive.For(settings, () => context.Docker);
+        if (archive is not null && !context.Runs(TestTarget)) return [archive.DescribeLoad()];
         var plan = ImageBuildPlan.For(settings, "<commit time>", [settings.Images.Latest, "<recent local builds>"], []);
         return plan.SelectMany(ImageBuildPlan.Describe);
     }
@@ -21,6 +29,12 @@ public sealed class DockerBuildStage(StageContext context) : IStage
     {
         var settings = context.Settings;
         var docker = context.Docker;
+        var archive = TestedImageArchive.For(settings, () => docker);
+        if (archive is not null && !context.Runs(TestTarget))
+        {
+            await archive.LoadAsync(cancellation);
+            return;
+        }
         var commitTime = SourceRevision.Git(["show", "-s", "--format=%cI", settings.Revision.Sha]);
         var credentials = await context.RegistryLoginAsync(cancellation) is { } login ? new[] { login } : [];
         var plan = ImageBuildPlan.For(settings, commitTime, await CacheSourcesAsync(docker, cancellation), credentials);

@@ -6,7 +6,8 @@ namespace Pipeline.Build;
 /// <summary>
 /// Test: `npm test` in the testing image next to the dependencies, its output streamed as it comes. The target
 /// fails exactly when the tests do. This run's containers and network are removed at the end, whatever happened,
-/// unless --keep-deps.
+/// unless --keep-deps. When the tests pass and --image-archive-dir is set, the release image of the same build is
+/// archived there for deploy jobs on other machines: only a tested image ever gets there.
 /// </summary>
 public sealed class TestStage(StageContext context) : IStage
 {
@@ -26,6 +27,8 @@ public sealed class TestStage(StageContext context) : IStage
         yield return _options.Keep
             ? "keep the dependency containers and network (--keep-deps)"
             : $"remove every container and network labelled {DepsPlan.RunIdLabel}={context.RunId}";
+        if (TestedImageArchive.For(context.Settings, () => context.Docker) is { } archive)
+            yield return "when the tests pass: " + archive.DescribeSave();
     }
 
     public async Task RunAsync(CancellationToken cancellation)
@@ -73,6 +76,15 @@ public sealed class TestStage(StageContext context) : IStage
                 Log.Note($"kept {_plan.Mysql.ContainerName}, {_plan.Redis.ContainerName} and their network (--keep-deps); remove them with ./build.sh DepsDown");
             else
                 await deps.TeardownAsync();
+        }
+
+        if (TestedImageArchive.For(context.Settings, () => docker) is { } archive)
+        {
+            var release = context.Settings.Images.Release;
+            var image = await docker.Images.InspectAsync(release, cancellation) ?? throw new PipelineException(
+                $"The release image {release} is not in the engine, so it cannot be archived for the deploy jobs",
+                "Build it with the testing image: run DockerBuild (don't --skip it).");
+            await archive.SaveAsync(image.Id, cancellation);
         }
     }
 

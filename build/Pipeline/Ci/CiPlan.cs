@@ -4,8 +4,9 @@ namespace Pipeline.Ci;
 
 /// <summary>
 /// The CI jobs, derived from the target graph: every push runs Test; the staging branch deploys to staging and a
-/// main branch to production. A deploy job runs on a fresh machine, so it builds the images again (Restore and
-/// DockerBuild, seeded by the layer and tarball caches) and skips what the test job already proved.
+/// main branch to production. The test job archives the release image it tested (IMAGE_ARCHIVE_DIR) and hands it to
+/// the deploy jobs; theirs is DockerBuild without Test, which loads that very image instead of building another one,
+/// and they skip everything else the test job already did.
 /// </summary>
 public sealed record CiPlan(IReadOnlyList<CiJob> Jobs, string CacheKey, IReadOnlyList<string> Graph)
 {
@@ -14,10 +15,15 @@ public sealed record CiPlan(IReadOnlyList<CiJob> Jobs, string CacheKey, IReadOnl
     public const string StagingTarget = "DeployStaging";
     public const string ProductionTarget = "DeployProduction";
 
+    /// <summary>Where the test job leaves the tested image and the deploy jobs find it (outside the build context).</summary>
+    public const string ArchiveDirectory = "/tmp/tested-image";
+
+    public const string ArchiveVariable = "IMAGE_ARCHIVE_DIR";
+
     public static CiPlan From(TargetGraph graph, string stagingBranch, IReadOnlyList<string> mainBranches, IReadOnlyList<string> dependencyImages)
     {
         foreach (var target in new[] { TestTarget, BuildTarget, StagingTarget, ProductionTarget }) graph.Canonical(target);
-        var skip = graph.ExecutionOrder([TestTarget]).Except(graph.ExecutionOrder([BuildTarget])).ToList();
+        var skip = graph.ExecutionOrder([TestTarget]).Where(t => t != BuildTarget).ToList();
         return new CiPlan(
             [
                 new CiJob("test", TestTarget, [], Branches: null, Environment: null, NeedsApproval: false),

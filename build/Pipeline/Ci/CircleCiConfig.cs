@@ -26,19 +26,36 @@ public static class CircleCiConfig
             }
             y.AppendLine("    steps:");
             y.AppendLine("      - checkout");
-            y.AppendLine("      - restore_cache:");
-            y.AppendLine("          keys:");
-            y.AppendLine($"            - {plan.CacheKey}");
+            if (job.Branches is null)
+            {
+                y.AppendLine("      - restore_cache:");
+                y.AppendLine("          keys:");
+                y.AppendLine($"            - {plan.CacheKey}");
+            }
+            else
+            {
+                y.AppendLine("      # The release image the test job tested, loaded by DockerBuild instead of building another.");
+                y.AppendLine("      - attach_workspace:");
+                y.AppendLine($"          at: {CiPlan.ArchiveDirectory}");
+            }
             y.AppendLine("      - restore_cache:");
             y.AppendLine("          keys:");
             y.AppendLine("            - nuget-v1-{{ checksum \".config/dotnet-tools.json\" }}-{{ checksum \"build/Pipeline/Pipeline.csproj\" }}");
             y.AppendLine("      - run:");
             y.AppendLine($"          name: {job.Command}");
             y.AppendLine($"          command: {job.Command}");
-            y.AppendLine("      - save_cache:");
-            y.AppendLine($"          key: {plan.CacheKey}");
-            y.AppendLine("          paths:");
-            y.AppendLine("            - ~/docker");
+            y.AppendLine("          environment:");
+            y.AppendLine($"            {CiPlan.ArchiveVariable}: {CiPlan.ArchiveDirectory}");
+            if (job.Branches is null)
+            {
+                y.AppendLine("      - persist_to_workspace:");
+                y.AppendLine($"          root: {CiPlan.ArchiveDirectory}");
+                y.AppendLine("          paths: [.]");
+                y.AppendLine("      - save_cache:");
+                y.AppendLine($"          key: {plan.CacheKey}");
+                y.AppendLine("          paths:");
+                y.AppendLine("            - ~/docker");
+            }
             y.AppendLine("      - save_cache:");
             y.AppendLine("          key: nuget-v1-{{ checksum \".config/dotnet-tools.json\" }}-{{ checksum \"build/Pipeline/Pipeline.csproj\" }}");
             y.AppendLine("          paths:");

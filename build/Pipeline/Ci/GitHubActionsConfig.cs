@@ -29,8 +29,7 @@ public static class GitHubActionsConfig
             if (job.Branches is not null)
             {
                 y.AppendLine("    needs: [test]");
-                var condition = string.Join(" || ", job.Branches.Select(b => $"github.ref == 'refs/heads/{b}'"));
-                y.AppendLine($"    if: github.event_name == 'push' && ({condition})");
+                y.AppendLine($"    if: {DeployCondition(job.Branches)}");
                 y.AppendLine($"    # A protected environment: its reviewers approve{(job.NeedsApproval ? "" : " (or not)")} and its secrets and variables apply.");
                 y.AppendLine($"    environment: {job.Environment}");
                 y.AppendLine("    # Deploys of one environment never overlap; a queued one waits instead of cancelling a running one.");
@@ -43,10 +42,20 @@ public static class GitHubActionsConfig
             }
             y.AppendLine("    steps:");
             y.AppendLine("      - uses: actions/checkout@v4");
-            y.AppendLine("      - uses: actions/cache@v4");
-            y.AppendLine("        with:");
-            y.AppendLine("          path: ~/docker");
-            y.AppendLine($"          key: {plan.CacheKey}");
+            if (job.Branches is null)
+            {
+                y.AppendLine("      - uses: actions/cache@v4");
+                y.AppendLine("        with:");
+                y.AppendLine("          path: ~/docker");
+                y.AppendLine($"          key: {plan.CacheKey}");
+            }
+            else
+            {
+                y.AppendLine("      - uses: actions/download-artifact@v4");
+                y.AppendLine("        with:");
+                y.AppendLine($"          name: {ArtifactName}");
+                y.AppendLine($"          path: {CiPlan.ArchiveDirectory}");
+            }
             y.AppendLine("      - uses: actions/cache@v4");
             y.AppendLine("        with:");
             y.AppendLine("          path: ~/.nuget/packages");
@@ -59,14 +68,32 @@ public static class GitHubActionsConfig
                 y.AppendLine("          aws-region: ${{ vars.AWS_REGION }}");
             }
             y.AppendLine($"      - run: {job.Command}");
+            y.AppendLine("        env:");
+            y.AppendLine($"          {CiPlan.ArchiveVariable}: {CiPlan.ArchiveDirectory}");
+            if (job.Branches is null)
+            {
+                y.AppendLine("      - uses: actions/upload-artifact@v4");
+                y.AppendLine($"        if: {DeployCondition(deployBranches)}");
+                y.AppendLine("        with:");
+                y.AppendLine($"          name: {ArtifactName}");
+                y.AppendLine($"          path: {CiPlan.ArchiveDirectory}");
+                y.AppendLine("          retention-days: 1");
+                y.AppendLine("          # The tarball is brotli-compressed already.");
+                y.AppendLine("          compression-level: 0");
+            }
             if (job.Branches is not null)
             {
-                y.AppendLine("        env:");
                 foreach (var variable in DeployVariables(job.Target)) y.AppendLine($"          {variable}: ${{{{ vars.{variable} }}}}");
             }
         }
         return y.ToString();
     }
+
+    // The test job hands the image it tested to the deploy jobs as this artifact.
+    private const string ArtifactName = "tested-image";
+
+    private static string DeployCondition(IEnumerable<string> branches) =>
+        $"github.event_name == 'push' && ({string.Join(" || ", branches.Select(b => $"github.ref == 'refs/heads/{b}'"))})";
 
     /// <summary>The settings a deploy job takes from the environment's variables (never secrets: OIDC needs none).</summary>
     private static IEnumerable<string> DeployVariables(string target) => target == CiPlan.StagingTarget

@@ -83,6 +83,11 @@ public static class PipelineParameters
     public static readonly ParameterDefinition CacheImages = new(
         "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides MySQL and Redis (comma-separated)");
 
+    public static readonly ParameterDefinition ImageArchiveDir = new(
+        "image-archive-dir", "IMAGE_ARCHIVE_DIR",
+        "Carries the tested release image to deploy jobs on other machines: Test saves it here when the tests pass, and DockerBuild in a run without Test loads it instead of building",
+        DefaultText: "off");
+
     public static readonly ParameterDefinition AwsRegion = new(
         "aws-region", "AWS_REGION", "AWS region of the ECR registry (and later the ECS cluster)",
         DefaultText: "AWS_DEFAULT_REGION or the profile's region (us-east-1 in the sandbox)");
@@ -129,11 +134,17 @@ public static class PipelineParameters
         DefaultText: "the sandbox's staging-1 and staging-2");
 
     public static readonly ParameterDefinition StagingSshKey = new(
-        "staging-ssh-key", "STAGING_SSH_KEY", "Private key for the staging hosts (only this key is offered)",
+        "staging-ssh-key", "STAGING_SSH_KEY", "Private key file for the staging hosts (only this key is offered)",
         DefaultText: "the sandbox's key; else ssh's own defaults and agent");
 
+    public static readonly ParameterDefinition StagingSshPrivateKey = new(
+        "staging-ssh-private-key", "STAGING_SSH_PRIVATE_KEY",
+        "The staging hosts' private key itself, e.g. from a CI secret (instead of --staging-ssh-key): written to a private file for the run, deleted at its end",
+        IsSecret: true);
+
     public static readonly ParameterDefinition StagingKnownHosts = new(
-        "staging-known-hosts", "STAGING_KNOWN_HOSTS", "known_hosts file pinning the staging hosts' keys; any other key is refused",
+        "staging-known-hosts", "STAGING_KNOWN_HOSTS",
+        "known_hosts file, or its lines themselves (a value with a space or newline), pinning the staging hosts' keys; any other key is refused",
         DefaultText: "the sandbox's file; else ~/.ssh/known_hosts");
 
     public static readonly ParameterDefinition StagingContainer = new(
@@ -201,9 +212,9 @@ public static class PipelineParameters
         Registry, Repository, RegistryUser, RegistryPassword, Sha, Branch, MainBranches, AppEnv,
         Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, SandboxDir,
         DepsTimeout, KeepDeps,
-        CacheDir, CacheCompression, CacheImages,
+        CacheDir, CacheCompression, CacheImages, ImageArchiveDir,
         AwsRegion, RegistryLogin, Tag, ProductionTagPrefix, StagingTagPrefix, ForcePush,
-        StagingHosts, StagingSshKey, StagingKnownHosts, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,
+        StagingHosts, StagingSshKey, StagingSshPrivateKey, StagingKnownHosts, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,
         StagingProxyImage, HealthTimeout, HealthInterval, SshTimeout, BeforeHost, AfterHost, LockWait,
         EcsCluster, EcsService, EcsContainer, DeployTimeout, KeepRevisions,
         StagingBranch, CiOutput,

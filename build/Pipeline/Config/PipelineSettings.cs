@@ -25,6 +25,9 @@ public sealed record PipelineSettings(
     /// <summary>The image tarball cache Restore keeps (directory, compression, further images).</summary>
     public ImageCacheSettings Cache { get; init; } = new(ExpandHome("~/docker"), TarballCompression.Default, []);
 
+    /// <summary>Where DockerBuild archives the tested release image for later jobs; null when not asked for.</summary>
+    public string? ImageArchiveDirectory { get; init; }
+
     public static PipelineSettings From(
         ParameterValues values, string repositoryRoot, Func<string, string?> environment, Func<string[], string?> git)
     {
@@ -71,6 +74,7 @@ public sealed record PipelineSettings(
             values.Get(PipelineParameters.DockerHost)!)
         {
             Cache = ImageCacheSettings.From(values, ExpandHome),
+            ImageArchiveDirectory = values.Get(PipelineParameters.ImageArchiveDir) is { Length: > 0 } archive ? ExpandHome(archive) : null,
         };
     }
 

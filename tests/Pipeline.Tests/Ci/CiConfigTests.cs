@@ -94,6 +94,47 @@ public sealed partial class CiConfigTests
         Assert.DoesNotContain("AWS_SECRET_ACCESS_KEY", Committed(GitHubActionsConfig.Path));
     }
 
+    [Fact]
+    public void Deploy_jobs_load_the_image_the_test_job_tested_instead_of_building_another()
+    {
+        var circle = Jobs(Parse(Committed(CircleCiConfig.Path)));
+        var github = Jobs(Parse(Committed(GitHubActionsConfig.Path)));
+
+        // Every run step gets the archive directory; the deploy calls keep DockerBuild (it loads) and skip Test.
+        var circleRuns = circle.ToDictionary(j => j.Key, j => Steps(j.Value).Select(s => Child(s, "run")).OfType<YamlMappingNode>().Single());
+        var githubRuns = github.ToDictionary(j => j.Key, j => Steps(j.Value).Single(s => Child(s, "run") is not null));
+        foreach (var job in circle.Keys)
+        {
+            Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(circleRuns[job], "environment")!, CiPlan.ArchiveVariable));
+            Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(githubRuns[job], "env")!, CiPlan.ArchiveVariable));
+        }
+        foreach (var job in new[] { "deploy-staging", "deploy-production" })
+        {
+            var skipped = Text(circleRuns[job], "command")!.Split("--skip ")[1].Split(',');
+            Assert.Contains("Test", skipped);
+            Assert.DoesNotContain("DockerBuild", skipped);
+        }
+
+        // The test job hands the directory over; each deploy job takes it before its run step.
+        var persisted = Steps(circle["test"]).Select(s => Child(s, "persist_to_workspace")).OfType<YamlMappingNode>().Single();
+        Assert.Equal(CiPlan.ArchiveDirectory, Text(persisted, "root"));
+        var uploaded = Steps(github["test"]).Single(s => Text(s, "uses")?.StartsWith("actions/upload-artifact@") == true);
+        Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(uploaded, "with")!, "path"));
+        foreach (var job in new[] { "deploy-staging", "deploy-production" })
+        {
+            var circleSteps = Steps(circle[job]).ToList();
+            var attach = circleSteps.FindIndex(s => Child(s, "attach_workspace") is not null);
+            Assert.True(attach >= 0 && attach < circleSteps.FindIndex(s => Child(s, "run") is not null), job);
+            Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(circleSteps[attach], "attach_workspace")!, "at"));
+
+            var githubSteps = Steps(github[job]).ToList();
+            var download = githubSteps.FindIndex(s => Text(s, "uses")?.StartsWith("actions/download-artifact@") == true);
+            Assert.True(download >= 0 && download < githubSteps.FindIndex(s => Child(s, "run") is not null), job);
+            Assert.Equal(Text(Child(uploaded, "with")!, "name"), Text(Child(githubSteps[download], "with")!, "name"));
+            Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(githubSteps[download], "with")!, "path"));
+        }
+    }
+
     private static async Task<HashSet<string>> DeclaredTargetsAsync()
     {
         var (exitCode, help) = await BuildScript.RunAsync(["--help"]);

@@ -53,6 +53,9 @@ public sealed partial class TestTargetTests : IAsyncLifetime
         var context = AppContextWithFailingTest();
         var environment = Environment();
         environment["DOCKER_CONTEXT"] = context;
+        var archive = Directory.CreateTempSubdirectory("pipeline-archive-").FullName;
+        _directories.Add(archive);
+        environment["IMAGE_ARCHIVE_DIR"] = archive;
 
         var (exitCode, output) = await BuildScript.RunAsync(["Test"], environment);
 
@@ -64,6 +67,7 @@ public sealed partial class TestTargetTests : IAsyncLifetime
         Assert.Contains("last 30 lines of pipeline-mysql (MySQL):", output);
         Assert.Contains("last 30 lines of pipeline-redis (Redis):", output);
         Assert.Contains("ready for connections", output); // a line of the MySQL log itself
+        Assert.Empty(Directory.GetFiles(archive)); // an untested image never reaches the deploy jobs
         await AssertNothingLabelledAsync(RunId(output));
     }
 

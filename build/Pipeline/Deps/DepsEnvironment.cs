@@ -134,6 +134,15 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
     {
         var stale = (await Task.WhenAll(plan.Services.Select(async service =>
             await docker.Containers.InspectAsync(service.ContainerName, cancellation)))).OfType<ContainerDetails>().ToList();
+        foreach (var container in stale)
+        {
+            if (RunOwner.FromLabels(container.Labels) is not { } owner || !owner.IsAnotherLiveRun()) continue;
+            var run = container.Labels.GetValueOrDefault(DepsPlan.RunIdLabel) ?? "unknown";
+            throw new PipelineException(
+                $"{container.Name} belongs to run {run}, which is still running (pid {owner.Pid} on this machine, started {owner.ProcessStart})",
+                "Another pipeline uses this engine's MySQL and Redis (same names and ports); replacing them would break its tests. " +
+                $"Wait until it ends (its containers go with it), or stop it (kill {owner.Pid}) and run again.");
+        }
         await Task.WhenAll(stale.Select(container => docker.Containers.RemoveAsync(container.Id, cancellation)));
         foreach (var container in stale)
             Log.Note($"removed stale {container.Name} (run {container.Labels.GetValueOrDefault(DepsPlan.RunIdLabel) ?? "unknown"})");

@@ -46,6 +46,7 @@ public sealed record DepsPlan(
             [DepsLabel] = Naming.Prefix,
             [RoleLabel] = role,
         };
+        foreach (var (key, value) in RunOwner.Current.Labels()) labels[key] = value;
         // sandbox/down.sh removes what carries this label.
         if (IsSandbox) labels[SandboxLabel] = "true";
         return labels;
@@ -64,7 +65,7 @@ public sealed record DepsPlan(
 
     public IEnumerable<string> Describe(DepsOptions options, string schemaFile)
     {
-        yield return $"remove stale containers named {Mysql.ContainerName} and {Redis.ContainerName} left by earlier runs";
+        yield return $"remove stale containers named {Mysql.ContainerName} and {Redis.ContainerName} left by earlier runs (never those of a pipeline still running on this machine)";
         yield return $"create network {Network} (labels {Format(Labels("network"))})";
         foreach (var service in Services)
         {

@@ -196,4 +196,29 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
         await _engine.Containers.FollowLogsAsync(id, line => { lock (lines) lines.Add(line); }, Cancellation);
         Assert.Equal([new LogLine("line 1", false), new LogLine("line 2", false), new LogLine("line 3", false), new LogLine("oops", true)], lines);
     }
+
+    [Fact]
+    public async Task Containers_of_a_pipeline_still_running_here_are_refused_and_replaced_once_it_has_ended()
+    {
+        // Another pipeline's MySQL: created under this test's names, owned by a live process that is not this one.
+        using var other = System.Diagnostics.Process.Start("sleep", "120");
+        var owner = new RunOwner(System.Environment.MachineName, other.Id, other.StartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+        var plan = Plan();
+        var labels = new Dictionary<string, string>(plan.Labels("mysql")) { [DepsPlan.RunIdLabel] = _runId };
+        foreach (var (key, value) in owner.Labels()) labels[key] = value;
+        var foreign = await _engine.Containers.CreateAsync(
+            new ContainerCreateRequest(SandboxProfile.RedisImage) { Name = plan.Mysql.ContainerName, Labels = labels }, Cancellation);
+
+        var refused = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan).StartAsync(Schema, Cancellation));
+        Assert.Contains($"belongs to run {_runId}, which is still running (pid {other.Id} on this machine", refused.Message);
+        Assert.Contains($"kill {other.Id}", refused.Fix);
+        Assert.Equal(foreign, (await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation))?.Id);
+
+        other.Kill();
+        await other.WaitForExitAsync(Cancellation);
+        await Environment(plan).StartAsync(Schema, Cancellation);
+        var mysql = await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation);
+        Assert.NotEqual(foreign, mysql?.Id);
+        Assert.Equal(System.Environment.ProcessId.ToString(), mysql!.Labels[RunOwner.PidLabel]);
+    }
 }

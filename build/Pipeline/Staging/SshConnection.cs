@@ -107,7 +107,7 @@ public sealed class SshConnection(StagingHost host, SshOptions options)
 
     private void ThrowIfSshFailed(string error)
     {
-        var knownHosts = Options.KnownHosts ?? "~/.ssh/known_hosts";
+        var knownHosts = Options.KnownHostsName ?? Options.KnownHosts ?? "~/.ssh/known_hosts";
         if (error.Contains("Host key verification failed", StringComparison.Ordinal)
             || error.Contains("REMOTE HOST IDENTIFICATION HAS CHANGED", StringComparison.Ordinal))
             throw new PipelineException(
@@ -117,7 +117,7 @@ public sealed class SshConnection(StagingHost host, SshOptions options)
         if (error.Contains("Permission denied", StringComparison.Ordinal))
             throw new PipelineException(
                 $"Staging host {Host.Name} ({Host.SshTarget}) did not accept the key",
-                "Check --staging-ssh-key / STAGING_SSH_KEY and the user in --staging-hosts.",
+                $"Check the key ({Options.KeyName}) and the user in --staging-hosts.",
                 error);
         if (error.Contains("ssh:", StringComparison.Ordinal) || error.Contains("Connection", StringComparison.Ordinal)
             || error.Contains("Could not resolve", StringComparison.Ordinal))

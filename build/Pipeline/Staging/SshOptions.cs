@@ -10,6 +10,12 @@ public sealed record SshOptions(string? KnownHosts, string? IdentityFile, TimeSp
     // Long enough to span the gaps between a deploy's steps, short enough not to outlive a crashed run by much.
     public const int ControlPersistSeconds = 60;
 
+    /// <summary>How errors name the known_hosts when KnownHosts is a file the run wrote (its path says nothing to the user).</summary>
+    public string? KnownHostsName { get; init; }
+
+    /// <summary>The setting the key came from, for errors.</summary>
+    public string KeyName { get; init; } = "--staging-ssh-key / STAGING_SSH_KEY";
+
     public IReadOnlyList<string> For(StagingHost host)
     {
         var argv = new List<string>

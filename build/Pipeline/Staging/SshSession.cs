@@ -1,13 +1,17 @@
+using Pipeline.Config;
+
 namespace Pipeline.Staging;
 
 /// <summary>
 /// The SSH connections of one run: one multiplexed master per host, their control sockets in a private temp
-/// directory (mode 700, so no other user can ride on them), all closed and deleted at the end.
+/// directory (mode 700, so no other user can ride on them), all closed and deleted at the end. A key or known_hosts
+/// lines given as text are written into the same directory for the session's lifetime.
 /// </summary>
 public sealed class SshSession : IAsyncDisposable
 {
     private readonly DirectoryInfo _controlDirectory;
     private readonly Dictionary<string, SshConnection> _connections = new();
+    private readonly SshCredentialFiles _credentials;
     private readonly StagingSettings _settings;
 
     public SshSession(StagingSettings settings)
@@ -16,7 +20,19 @@ public sealed class SshSession : IAsyncDisposable
         // Made with mode 700 by .NET on Unix. Sockets are named by a 40-character hash (%C), so the path stays under
         // the 108-byte socket limit in any usual temp dir.
         _controlDirectory = Directory.CreateTempSubdirectory("pipeline-ssh-");
+        try
+        {
+            _credentials = SshCredentialFiles.Write(settings, _controlDirectory.FullName);
+        }
+        catch
+        {
+            _controlDirectory.Delete(recursive: true);
+            throw;
+        }
     }
+
+    /// <summary>The private directory of this session's control sockets and written key files.</summary>
+    public string PrivateDirectory => _controlDirectory.FullName;
 
     public SshConnection For(StagingHost host)
     {
@@ -26,18 +42,42 @@ public sealed class SshSession : IAsyncDisposable
     }
 
     public static SshOptions Options(StagingSettings settings, string controlDirectory) =>
-        new(settings.KnownHosts, settings.SshKey, settings.SshConnectTimeout, controlDirectory);
+        new(SshCredentialFiles.KnownHostsPath(settings, controlDirectory), SshCredentialFiles.KeyPath(settings, controlDirectory),
+            settings.SshConnectTimeout, controlDirectory)
+        {
+            KnownHostsName = settings.KnownHostsLines is null ? null : $"the known_hosts lines of {PipelineParameters.StagingKnownHosts.CliName} / {PipelineParameters.StagingKnownHosts.EnvVar}",
+            KeyName = settings.SshPrivateKey is null
+                ? $"{PipelineParameters.StagingSshKey.CliName} / {PipelineParameters.StagingSshKey.EnvVar}"
+                : PipelineParameters.StagingSshPrivateKey.EnvVar,
+        };
+
+    /// <summary>What --dryrun says about a key or known_hosts lines given as text (never the key itself).</summary>
+    public static IEnumerable<string> DescribeCredentials(StagingSettings settings, string controlDirectory)
+    {
+        if (settings.SshPrivateKey is not null)
+            yield return $"ssh key: the key in {PipelineParameters.StagingSshPrivateKey.EnvVar} ({Redactor.Mask}), written to {SshCredentialFiles.KeyPath(settings, controlDirectory)} (mode 600) for the run and deleted at its end";
+        if (settings.KnownHostsLines is { } lines)
+            yield return $"known hosts: the {lines.Split('\n').Count(l => l.Length > 0 && !l.StartsWith('#'))} host key line(s) of {PipelineParameters.StagingKnownHosts.EnvVar}, written to {SshCredentialFiles.KnownHostsPath(settings, controlDirectory)} for the run";
+    }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var connection in _connections.Values) await connection.CloseAsync();
         try
         {
-            _controlDirectory.Delete(recursive: true);
+            foreach (var connection in _connections.Values) await connection.CloseAsync();
         }
-        catch (IOException)
+        finally
         {
-            // A master still exiting may hold its socket a moment longer; the directory is empty otherwise.
+            // The key goes first and on its own, so a directory that cannot be removed yet never keeps it.
+            _credentials.Dispose();
+            try
+            {
+                _controlDirectory.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A master still exiting may hold its socket a moment longer; the directory is empty otherwise.
+            }
         }
     }
 }

@@ -47,9 +47,11 @@ public sealed class StagingPlan(StagingSettings settings, string runId)
         string target, string version, Func<StagingHost, IReadOnlyList<(string When, RemoteCommand Command)>> steps)
     {
         var first = settings.RequireHosts();
-        var options = SshSession.Options(settings, "<private temp dir>");
+        const string privateDirectory = "<private temp dir>";
+        var options = SshSession.Options(settings, privateDirectory);
         var holder = LockHolder.ForThisRun(target, version, runId, DateTimeOffset.UtcNow);
         yield return $"image {settings.Image}, hosts in turn: {string.Join(", ", settings.Hosts)}";
+        foreach (var line in SshSession.DescribeCredentials(settings, privateDirectory)) yield return line;
         yield return $"lock on {first.Name}: {DeployLock.AcquireCommand(settings.Container, holder).Display}";
         foreach (var host in settings.Hosts)
         {

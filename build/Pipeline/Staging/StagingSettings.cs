@@ -7,6 +7,7 @@ namespace Pipeline.Staging;
 /// <summary>
 /// What the staging targets need beyond the shared settings, built from the same resolved values. In the sandbox,
 /// hosts, key, known_hosts, env files, hooks and the proxy image come from sandbox.json unless given for the run.
+/// SshKey and KnownHosts are paths; a key or known_hosts lines given as text are in SshPrivateKey and KnownHostsLines.
 /// </summary>
 public sealed partial record StagingSettings(
     IReadOnlyList<StagingHost> Hosts,
@@ -27,6 +28,12 @@ public sealed partial record StagingSettings(
     string Version)
 {
     public string ProxyContainer => Container + "-proxy";
+
+    /// <summary>The key itself (STAGING_SSH_PRIVATE_KEY), normalised; SshSession writes it to a private file for the run.</summary>
+    public Secret? SshPrivateKey { get; init; }
+
+    /// <summary>The known_hosts lines when --staging-known-hosts gave lines rather than a path; written beside the key.</summary>
+    public string? KnownHostsLines { get; init; }
 
     public static StagingSettings From(PipelineSettings settings)
     {
@@ -52,11 +59,18 @@ public sealed partial record StagingSettings(
                 $"{values[PipelineParameters.HealthInterval].Origin}: '{interval}' is not a duration",
                 "Write it as docker does, e.g. 1s, 500ms or 2m; empty keeps the image's own interval.");
 
+        var privateKey = PrivateKey(values);
+        var knownHosts = Pick(PipelineParameters.StagingKnownHosts, sandbox?.KnownHosts);
+        // Only a value given by the user can be lines; the sandbox's is always a path, whatever its directory is called.
+        var knownHostsLines = knownHosts is not null && knownHosts == values.Get(PipelineParameters.StagingKnownHosts) && KnownHostsText.IsContent(knownHosts)
+            ? KnownHostsText.Normalise(knownHosts, values[PipelineParameters.StagingKnownHosts].Origin)
+            : null;
+
         var tag = PublishSettings.From(settings).Tag;
         return new StagingSettings(
             hosts,
-            ExpandHome(Pick(PipelineParameters.StagingSshKey, sandbox?.IdentityFile)),
-            ExpandHome(Pick(PipelineParameters.StagingKnownHosts, sandbox?.KnownHosts)),
+            privateKey is null ? ExpandHome(Pick(PipelineParameters.StagingSshKey, sandbox?.IdentityFile)) : null,
+            knownHostsLines is null ? ExpandHome(knownHosts) : null,
             container,
             appPort,
             values.Get(PipelineParameters.StagingEnvFile)!,
@@ -69,7 +83,23 @@ public sealed partial record StagingSettings(
             Pick(PipelineParameters.AfterHost, sandbox?.EnableCommand is { Length: > 0 } e ? e : null),
             TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.LockWait, 0, 86400)),
             $"{settings.Images.RegistryRepository}:{tag}",
-            tag);
+            tag)
+        {
+            SshPrivateKey = privateKey,
+            KnownHostsLines = knownHostsLines,
+        };
+    }
+
+    private static Secret? PrivateKey(ParameterValues values)
+    {
+        if (values.Get(PipelineParameters.StagingSshPrivateKey) is not { } text) return null;
+        var path = PipelineParameters.StagingSshKey;
+        var content = PipelineParameters.StagingSshPrivateKey;
+        if (values.Get(path) is not null)
+            throw new PipelineException(
+                $"{values[path].Origin} and {content.EnvVar} are both set: the staging key must come from one of them",
+                $"Unset one: {content.EnvVar} holds the key itself (e.g. a CI secret), {path.CliName} / {path.EnvVar} the path of a key file.");
+        return PrivateKeyText.Normalise(text);
     }
 
     /// <summary>The env file for one host: its own (sandbox hosts each have one), else the shared setting.</summary>

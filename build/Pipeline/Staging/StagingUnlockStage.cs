@@ -13,6 +13,7 @@ public sealed class StagingUnlockStage(StageContext context) : IStage
         var settings = StagingSettings.From(context.Settings);
         var host = settings.RequireHosts();
         var ssh = new SshConnection(host, SshSession.Options(settings, "<control dir>"));
+        foreach (var line in SshSession.DescribeCredentials(settings, "<control dir>")) yield return line;
         yield return $"{host.Name}: {ssh.Describe(DeployLock.BreakCommand(settings.Container))}";
     }
 

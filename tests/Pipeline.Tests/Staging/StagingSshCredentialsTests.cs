@@ -1,0 +1,290 @@
+using System.Runtime.Versioning;
+using Pipeline.Config;
+using Pipeline.Staging;
+
+namespace Pipeline.Tests.Staging;
+
+/// <summary>
+/// The staging key and known_hosts given as text (CI secrets and variables) rather than paths: how they resolve, what
+/// is refused, the files the session writes for ssh, and that the key never shows.
+/// </summary>
+public sealed class StagingSshCredentialsTests : IDisposable
+{
+    private const string Sha = "0123456789abcdef0123456789abcdef01234567";
+    private const string KnownHostsLine = "[staging.example]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleHostKeyOnlyForTests0000000000000000";
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("staging-credentials-").FullName;
+    private readonly string _key = TestKeys.OpenSsh();
+
+    public StagingSshCredentialsTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "docker"));
+        File.WriteAllText(Path.Combine(_root, "docker", "Dockerfile"), "FROM scratch\n");
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>StagingSettings resolved as a run resolves them; off the sandbox unless a sandbox dir is given.</summary>
+    private StagingSettings Resolve(string? json = null, Dictionary<string, string>? cli = null, string? sandboxDir = null, params (string Name, string Value)[] env)
+    {
+        var all = env.ToList();
+        all.Add(("STAGING_HOSTS", "staging-1=root@staging.example:2222"));
+        if (sandboxDir is null) all.Add(("AWS_ECR_URL", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
+        else all.Add(("PIPELINE_SANDBOX_DIR", sandboxDir));
+        string? Env(string name) => all.FirstOrDefault(v => v.Name == name).Value;
+        var values = SettingsResolver.Resolve(cli ?? new(), Env, json);
+        var pipeline = PipelineSettings.From(values, _root, Env, args => args.Contains("--abbrev-ref") ? "develop" : Sha);
+        return StagingSettings.From(pipeline);
+    }
+
+    private PipelineException Refused(params (string, string)[] env) => Assert.Throws<PipelineException>(() => Resolve(env: env));
+
+    /// <summary>Neither the value nor any line of it is in what the error says.</summary>
+    private static void AssertNotShown(string value, PipelineException error)
+    {
+        var said = error.Message + "\n" + error.Fix + "\n" + error.Detail;
+        Assert.DoesNotContain(value.Trim(), said);
+        foreach (var line in TestKeys.BodyLines(value).Where(l => l.Length >= 8)) Assert.DoesNotContain(line, said);
+    }
+
+    [Fact]
+    public void A_key_given_as_text_is_used_instead_of_a_key_file_and_never_prints_itself()
+    {
+        var settings = Resolve(env: ("STAGING_SSH_PRIVATE_KEY", _key));
+        Assert.Null(settings.SshKey);
+        Assert.Equal(_key, settings.SshPrivateKey!.Reveal());
+        Assert.Equal(Redactor.Mask, settings.SshPrivateKey.ToString());
+        Assert.DoesNotContain(TestKeys.BodyLines(_key)[0], settings.ToString());
+    }
+
+    [Fact]
+    public void A_key_with_CRLF_line_ends_blank_edges_and_no_final_newline_is_normalised_to_what_OpenSSH_reads()
+    {
+        var pasted = "\r\n  " + _key.TrimEnd('\n').Replace("\n", "  \r\n");
+        Assert.EndsWith("-----", pasted);
+        var settings = Resolve(env: ("STAGING_SSH_PRIVATE_KEY", pasted));
+        Assert.Equal(_key, settings.SshPrivateKey!.Reveal());
+        Assert.EndsWith("-----\n", settings.SshPrivateKey.Reveal());
+        Assert.DoesNotContain('\r', settings.SshPrivateKey.Reveal());
+    }
+
+    [Fact]
+    public void A_key_whose_newlines_were_escaped_into_one_line_is_unescaped()
+    {
+        var escaped = _key.TrimEnd('\n').Replace("\n", "\\n");
+        Assert.Equal(_key, Resolve(env: ("STAGING_SSH_PRIVATE_KEY", escaped)).SshPrivateKey!.Reveal());
+    }
+
+    [Theory]
+    [InlineData("RSA PRIVATE KEY")]
+    [InlineData("EC PRIVATE KEY")]
+    [InlineData("PRIVATE KEY")]
+    public void A_PEM_key_is_accepted_as_it_is(string kind)
+    {
+        var key = TestKeys.Pem(kind);
+        Assert.Equal(key, Resolve(env: ("STAGING_SSH_PRIVATE_KEY", key)).SshPrivateKey!.Reveal());
+    }
+
+    [Fact]
+    public void Its_lines_are_masked_on_their_own_in_anything_printed()
+    {
+        Resolve(env: ("STAGING_SSH_PRIVATE_KEY", _key));
+        var line = TestKeys.BodyLines(_key)[1];
+        Assert.Equal("ssh said: " + Redactor.Mask, Redactor.Redact("ssh said: " + line));
+    }
+
+    [Fact]
+    public void A_key_path_and_a_key_text_together_are_refused_naming_both()
+    {
+        var error = Refused(("STAGING_SSH_KEY", "/keys/id_ed25519"), ("STAGING_SSH_PRIVATE_KEY", _key));
+        Assert.Contains("STAGING_SSH_KEY and STAGING_SSH_PRIVATE_KEY are both set", error.Message);
+        Assert.Contains("Unset one", error.Fix);
+        AssertNotShown(_key, error);
+    }
+
+    [Fact]
+    public void A_key_path_from_pipeline_json_with_a_key_text_is_refused_naming_where_the_path_came_from()
+    {
+        var error = Assert.Throws<PipelineException>(() =>
+            Resolve(json: """{ "staging-ssh-key": "~/.ssh/staging" }""", env: ("STAGING_SSH_PRIVATE_KEY", _key)));
+        Assert.Contains("pipeline.json \"staging-ssh-key\" and STAGING_SSH_PRIVATE_KEY are both set", error.Message);
+    }
+
+    [Theory]
+    [InlineData("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPublicKeyNotPrivate0000000000000000000000 deploy@ci")]
+    [InlineData("/home/ci/.ssh/id_ed25519")]
+    [InlineData("correct-horse-battery-staple")]
+    public void Text_that_is_not_a_private_key_is_refused_without_showing_it(string value)
+    {
+        var error = Refused(("STAGING_SSH_PRIVATE_KEY", value));
+        Assert.Equal("STAGING_SSH_PRIVATE_KEY is not a private key: it has no '-----BEGIN ... PRIVATE KEY-----' line", error.Message);
+        Assert.Contains("--staging-ssh-key / STAGING_SSH_KEY", error.Fix);
+        AssertNotShown(value, error);
+    }
+
+    [Fact]
+    public void A_key_whose_lines_were_joined_into_one_is_refused_without_showing_it()
+    {
+        var joined = _key.Replace('\n', ' ');
+        var error = Refused(("STAGING_SSH_PRIVATE_KEY", joined));
+        Assert.Contains("not on a line of its own", error.Message);
+        AssertNotShown(_key, error);
+    }
+
+    [Fact]
+    public void A_key_cut_off_before_its_end_line_is_refused()
+    {
+        var cut = _key[..(_key.IndexOf("-----END", StringComparison.Ordinal) - 20)];
+        var error = Refused(("STAGING_SSH_PRIVATE_KEY", cut));
+        Assert.Contains($"its -----END {TestKeys.OpenSshKind}----- line is missing", error.Message);
+        AssertNotShown(cut, error);
+    }
+
+    [Fact]
+    public void An_OpenSSH_key_whose_body_is_not_one_is_refused()
+    {
+        var edited = TestKeys.Armour(TestKeys.OpenSshKind, "bm90IGFuIG9wZW5zc2gga2V5IGF0IGFsbCwganVzdCB0ZXh0IHRoYXQgZGVjb2Rlcw==");
+        var error = Refused(("STAGING_SSH_PRIVATE_KEY", edited));
+        Assert.Contains("is not a valid OpenSSH private key", error.Message);
+        AssertNotShown(edited, error);
+    }
+
+    [Fact]
+    public void A_passphrase_protected_key_is_refused_since_BatchMode_cannot_ask_for_it()
+    {
+        foreach (var key in new[] { TestKeys.OpenSsh("aes256-ctr"), TestKeys.Pem("RSA PRIVATE KEY", "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n"), TestKeys.Pem("ENCRYPTED PRIVATE KEY") })
+        {
+            var error = Refused(("STAGING_SSH_PRIVATE_KEY", key));
+            Assert.Equal("STAGING_SSH_PRIVATE_KEY holds a passphrase-protected key, which a pipeline cannot unlock", error.Message);
+            AssertNotShown(key, error);
+        }
+    }
+
+    [Fact]
+    public void The_key_text_on_the_command_line_is_refused_as_a_secret()
+    {
+        var error = Assert.Throws<PipelineException>(() => Resolve(cli: new() { ["staging-ssh-private-key"] = _key }));
+        Assert.Contains("staging-ssh-private-key is a secret", error.Message);
+        Assert.Contains("STAGING_SSH_PRIVATE_KEY", error.Fix);
+        AssertNotShown(_key, error);
+        Assert.True(PipelineParameters.StagingSshPrivateKey.IsSecret);
+    }
+
+    [Fact]
+    public void Known_hosts_without_spaces_is_a_path_as_before()
+    {
+        var settings = Resolve(env: ("STAGING_KNOWN_HOSTS", "~/ci/known_hosts"));
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "ci/known_hosts"), settings.KnownHosts);
+        Assert.Null(settings.KnownHostsLines);
+    }
+
+    [Fact]
+    public void Known_hosts_with_a_space_or_newline_are_the_lines_normalised()
+    {
+        var one = Resolve(env: ("STAGING_KNOWN_HOSTS", KnownHostsLine));
+        Assert.Null(one.KnownHosts);
+        Assert.Equal(KnownHostsLine + "\n", one.KnownHostsLines);
+
+        var pasted = "\r\n# staging\r\n" + KnownHostsLine + "\r\n" + KnownHostsLine.Replace("2222", "2223") + "  ";
+        Assert.Equal("# staging\n" + KnownHostsLine + "\n" + KnownHostsLine.Replace("2222", "2223") + "\n",
+            Resolve(env: ("STAGING_KNOWN_HOSTS", pasted)).KnownHostsLines);
+    }
+
+    [Fact]
+    public void Known_hosts_lines_with_a_line_ssh_cannot_use_are_refused_naming_the_line()
+    {
+        var error = Refused(("STAGING_KNOWN_HOSTS", KnownHostsLine + "\nstaging.example ssh-ed25519"));
+        Assert.Equal("STAGING_KNOWN_HOSTS: line 2 is not a known_hosts line (it has 2 fields, a host key line has 3)", error.Message);
+        Assert.Contains("ssh-keyscan", error.Fix);
+    }
+
+    [Fact]
+    public void Known_hosts_with_only_comments_are_refused()
+    {
+        var error = Refused(("STAGING_KNOWN_HOSTS", "# nothing here yet\n"));
+        Assert.Equal("STAGING_KNOWN_HOSTS holds no host key line", error.Message);
+    }
+
+    [Fact]
+    public void A_private_key_put_in_known_hosts_is_refused_without_showing_it()
+    {
+        var error = Refused(("STAGING_KNOWN_HOSTS", _key));
+        Assert.Equal("STAGING_KNOWN_HOSTS holds a private key, not known_hosts lines", error.Message);
+        AssertNotShown(_key, error);
+    }
+
+    [Fact]
+    public void In_the_sandbox_a_key_text_replaces_the_sandboxs_key_file_rather_than_clashing_with_it()
+    {
+        var sandbox = Path.Combine(_root, "sandbox");
+        Directory.CreateDirectory(sandbox);
+        File.WriteAllText(Path.Combine(sandbox, "sandbox.json"), """
+            { "staging": { "hosts": [ { "name": "staging-1", "address": "127.0.0.1", "port": 2222, "user": "root", "appPort": 3001 } ],
+                           "identityFile": "/sandbox/id_ed25519", "knownHosts": "/sandbox dir/known_hosts" } }
+            """);
+        var settings = Resolve(sandboxDir: sandbox, env: ("STAGING_SSH_PRIVATE_KEY", _key));
+        Assert.Null(settings.SshKey);
+        Assert.NotNull(settings.SshPrivateKey);
+        // The sandbox's own known_hosts is a path even when its directory name has a space.
+        Assert.Equal("/sandbox dir/known_hosts", settings.KnownHosts);
+        Assert.Null(settings.KnownHostsLines);
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task The_session_writes_the_key_mode_600_in_a_mode_700_directory_and_removes_both_when_it_ends()
+    {
+        var settings = StagingFixtures.Settings() with
+        {
+            SshKey = null,
+            KnownHosts = null,
+            SshPrivateKey = PrivateKeyText.Normalise(_key),
+            KnownHostsLines = KnownHostsLine + "\n",
+        };
+        var session = new SshSession(settings);
+        var options = session.For(settings.Hosts[0]).Options;
+        var directory = session.PrivateDirectory;
+        try
+        {
+            Assert.Equal(Path.Combine(directory, "id_staging"), options.IdentityFile);
+            Assert.Equal(Path.Combine(directory, "known_hosts"), options.KnownHosts);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.IdentityFile!));
+            Assert.Equal(_key, await File.ReadAllTextAsync(options.IdentityFile!, Token));
+            Assert.Equal(KnownHostsLine + "\n", await File.ReadAllTextAsync(options.KnownHosts!, Token));
+            Assert.Equal("STAGING_SSH_PRIVATE_KEY", options.KeyName);
+            Assert.Equal("the known_hosts lines of --staging-known-hosts / STAGING_KNOWN_HOSTS", options.KnownHostsName);
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+        Assert.False(File.Exists(options.IdentityFile));
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public async Task A_session_with_key_and_known_hosts_paths_writes_no_files()
+    {
+        var settings = StagingFixtures.Settings();
+        await using var session = new SshSession(settings);
+        Assert.Empty(Directory.GetFileSystemEntries(session.PrivateDirectory));
+        var options = session.For(settings.Hosts[0]).Options;
+        Assert.Equal("/keys/id_ed25519", options.IdentityFile);
+        Assert.Equal("/keys/known_hosts", options.KnownHosts);
+        Assert.Null(options.KnownHostsName);
+    }
+
+    [Fact]
+    public void The_dry_run_says_the_key_text_would_be_used_without_showing_it()
+    {
+        var settings = StagingFixtures.Settings() with { SshKey = null, SshPrivateKey = PrivateKeyText.Normalise(_key), KnownHosts = null, KnownHostsLines = KnownHostsLine + "\n" };
+        var lines = new StagingPlan(settings, "run-1").DescribeDeploy().ToList();
+        Assert.Contains("ssh key: the key in STAGING_SSH_PRIVATE_KEY ([REDACTED]), written to <private temp dir>/id_staging (mode 600) for the run and deleted at its end", lines);
+        Assert.Contains("known hosts: the 1 host key line(s) of STAGING_KNOWN_HOSTS, written to <private temp dir>/known_hosts for the run", lines);
+        Assert.Contains(lines, l => l.Contains("every command runs as:") && l.Contains("-i '<private temp dir>/id_staging'"));
+        var text = string.Join("\n", lines);
+        foreach (var line in TestKeys.BodyLines(_key)) Assert.DoesNotContain(line, text);
+    }
+}

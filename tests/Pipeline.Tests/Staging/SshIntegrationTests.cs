@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Pipeline.Staging;
 
 namespace Pipeline.Tests.Staging;
@@ -48,6 +50,54 @@ public sealed class SshIntegrationTests
         {
             File.Delete(empty);
         }
+    }
+
+    [Fact]
+    public async Task A_key_and_known_hosts_given_as_text_connect_and_the_written_files_are_gone_afterwards()
+    {
+        var sandbox = StagingFixtures.Sandbox();
+        // As a CI secret store may hand it over: CRLF line ends, no final newline.
+        var pasted = File.ReadAllText(sandbox.IdentityFile).TrimEnd('\n').Replace("\n", "\r\n");
+        var settings = StagingFixtures.SandboxSettings() with
+        {
+            SshKey = null,
+            KnownHosts = null,
+            SshPrivateKey = PrivateKeyText.Normalise(pasted),
+            KnownHostsLines = KnownHostsText.Normalise(File.ReadAllText(sandbox.KnownHosts), "STAGING_KNOWN_HOSTS"),
+        };
+        var session = new SshSession(settings);
+        var directory = session.PrivateDirectory;
+        try
+        {
+            foreach (var host in settings.Hosts)
+                Assert.Equal(host.Name, (await session.For(host).RunCheckedAsync(RemoteCommand.Of("echo", "echo", host.Name), Token)).Output);
+            Assert.True(File.Exists(Path.Combine(directory, SshCredentialFiles.KeyFileName)));
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+        Assert.False(Directory.Exists(directory), $"{directory} is left behind");
+    }
+
+    [Fact]
+    public async Task Known_hosts_lines_with_another_key_for_the_host_are_refused_naming_the_setting()
+    {
+        var otherKey = new byte[4 + 11 + 4 + 32];
+        BinaryPrimitives.WriteUInt32BigEndian(otherKey, 11);
+        "ssh-ed25519"u8.CopyTo(otherKey.AsSpan(4));
+        BinaryPrimitives.WriteUInt32BigEndian(otherKey.AsSpan(15), 32);
+        RandomNumberGenerator.Fill(otherKey.AsSpan(19));
+        var settings = StagingFixtures.SandboxSettings() with
+        {
+            KnownHosts = null,
+            KnownHostsLines = $"[127.0.0.1]:2222 ssh-ed25519 {Convert.ToBase64String(otherKey)}\n",
+        };
+        await using var session = new SshSession(settings);
+        var error = await Assert.ThrowsAsync<PipelineException>(() =>
+            session.For(settings.Hosts[0]).RunAsync(RemoteCommand.Of("echo", "true"), Token));
+        Assert.Contains("refused: host key not in the known_hosts lines of --staging-known-hosts / STAGING_KNOWN_HOSTS", error.Message);
+        Assert.DoesNotContain(session.PrivateDirectory, error.Message);
     }
 
     [Fact]

@@ -79,6 +79,8 @@ public static class CircleCiConfig
                 requires = hold;
             }
             y.AppendLine($"      - {job.Name}:");
+            if (job.Target == CiPlan.StagingTarget)
+                y.AppendLine("          # Besides the AWS settings, the context holds STAGING_HOSTS, STAGING_KNOWN_HOSTS (the lines) and STAGING_SSH_PRIVATE_KEY (the key itself).");
             y.AppendLine($"          context: aws-{job.Environment}");
             y.AppendLine($"          requires: [{requires}]");
             AppendBranches(y, job.Branches!);

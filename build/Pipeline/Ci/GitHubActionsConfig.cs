@@ -84,6 +84,7 @@ public static class GitHubActionsConfig
             if (job.Branches is not null)
             {
                 foreach (var variable in DeployVariables(job.Target)) y.AppendLine($"          {variable}: ${{{{ vars.{variable} }}}}");
+                foreach (var secret in DeploySecrets(job.Target)) y.AppendLine($"          {secret}: ${{{{ secrets.{secret} }}}}");
             }
         }
         return y.ToString();
@@ -95,8 +96,16 @@ public static class GitHubActionsConfig
     private static string DeployCondition(IEnumerable<string> branches) =>
         $"github.event_name == 'push' && ({string.Join(" || ", branches.Select(b => $"github.ref == 'refs/heads/{b}'"))})";
 
-    /// <summary>The settings a deploy job takes from the environment's variables (never secrets: OIDC needs none).</summary>
+    /// <summary>The settings a deploy job takes from the environment's variables (AWS needs no secret: OIDC).</summary>
     private static IEnumerable<string> DeployVariables(string target) => target == CiPlan.StagingTarget
-        ? ["AWS_ECR_URL", "STAGING_HOSTS", "STAGING_SSH_KEY", "STAGING_KNOWN_HOSTS"]
+        ? ["AWS_ECR_URL", "STAGING_HOSTS", "STAGING_KNOWN_HOSTS"]
         : ["AWS_ECR_URL", "ECS_CLUSTER", "ECS_SERVICE"];
+
+    /// <summary>
+    /// What a deploy job takes from the environment's secrets: the staging hosts' SSH key, as text, since a runner
+    /// has no key file (GitHub masks it in the log too).
+    /// </summary>
+    private static IEnumerable<string> DeploySecrets(string target) => target == CiPlan.StagingTarget
+        ? ["STAGING_SSH_PRIVATE_KEY"]
+        : [];
 }

@@ -137,7 +137,11 @@ public sealed class PipelineHost : IDisposable
     private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {
         // The first Ctrl-C cancels, so stages can clean up what they created; a second one ends the process.
-        if (_cancellation.IsCancellationRequested) return;
+        if (_cancellation.IsCancellationRequested)
+        {
+            AbortCleanup.RunAll();
+            return;
+        }
         e.Cancel = true;
         Log.Warn("Ctrl-C: cancelling and cleaning up (press again to abort at once)");
         _cancellation.Cancel();
@@ -145,7 +149,11 @@ public sealed class PipelineHost : IDisposable
 
     private void OnTerminate(PosixSignalContext context)
     {
-        if (_cancellation.IsCancellationRequested) return;
+        if (_cancellation.IsCancellationRequested)
+        {
+            AbortCleanup.RunAll();
+            return;
+        }
         context.Cancel = true;
         Log.Warn("SIGTERM: cancelling and cleaning up");
         _cancellation.Cancel();

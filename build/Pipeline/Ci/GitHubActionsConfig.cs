@@ -70,7 +70,12 @@ public static class GitHubActionsConfig
             y.AppendLine($"      - run: {job.Command}");
             y.AppendLine("        env:");
             y.AppendLine($"          {CiPlan.ArchiveVariable}: {CiPlan.ArchiveDirectory}");
-            if (job.Branches is null)
+            if (job.Branches is not null)
+            {
+                foreach (var variable in DeployVariables(job.Target)) y.AppendLine($"          {variable}: ${{{{ vars.{variable} }}}}");
+                foreach (var secret in DeploySecrets(job.Target)) y.AppendLine($"          {secret}: ${{{{ secrets.{secret} }}}}");
+            }
+            else
             {
                 y.AppendLine("      - uses: actions/upload-artifact@v4");
                 y.AppendLine($"        if: {DeployCondition(deployBranches)}");
@@ -80,11 +85,6 @@ public static class GitHubActionsConfig
                 y.AppendLine("          retention-days: 1");
                 y.AppendLine("          # The tarball is brotli-compressed already.");
                 y.AppendLine("          compression-level: 0");
-            }
-            if (job.Branches is not null)
-            {
-                foreach (var variable in DeployVariables(job.Target)) y.AppendLine($"          {variable}: ${{{{ vars.{variable} }}}}");
-                foreach (var secret in DeploySecrets(job.Target)) y.AppendLine($"          {secret}: ${{{{ secrets.{secret} }}}}");
             }
         }
         return y.ToString();

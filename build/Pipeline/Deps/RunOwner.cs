@@ -16,8 +16,10 @@ public sealed record RunOwner(string Host, int Pid, string ProcessStart)
     // With the pid: a pid reused by an unrelated process after the owner died is not mistaken for the owner.
     public const string ProcessStartLabel = "pipeline.run-process-start";
 
-    public static RunOwner Current { get; } = new(
-        Environment.MachineName, Environment.ProcessId, StartOf(Process.GetCurrentProcess()) ?? "");
+    public static RunOwner Current { get; } = Of(Process.GetCurrentProcess());
+
+    /// <summary>A process of this machine as an owner.</summary>
+    public static RunOwner Of(Process process) => new(Environment.MachineName, process.Id, StartOf(process) ?? "");
 
     public IEnumerable<KeyValuePair<string, string>> Labels() =>
     [

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Pipeline.Staging;
 
 /// <summary>
@@ -15,8 +13,7 @@ public sealed class SshCredentialFiles : IDisposable
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly List<string> _files = [];
-    private readonly List<PosixSignalRegistration> _signals = [];
-    private int _signalCount;
+    private IDisposable? _abortCleanup;
 
     private SshCredentialFiles()
     {
@@ -36,7 +33,8 @@ public sealed class SshCredentialFiles : IDisposable
         {
             if (settings.SshPrivateKey is { } key) files.Create(KeyPath(settings, directory)!, key.Reveal());
             if (settings.KnownHostsLines is { } lines) files.Create(KnownHostsPath(settings, directory)!, lines);
-            if (settings.SshPrivateKey is not null) files.DeleteOnAbort();
+            // An aborted run (a second Ctrl-C) skips Dispose; the key goes even then.
+            if (settings.SshPrivateKey is not null) files._abortCleanup = AbortCleanup.Register(files.Delete);
         }
         catch
         {
@@ -48,8 +46,7 @@ public sealed class SshCredentialFiles : IDisposable
 
     public void Dispose()
     {
-        foreach (var registration in _signals) registration.Dispose();
-        _signals.Clear();
+        _abortCleanup?.Dispose();
         Delete();
     }
 
@@ -62,17 +59,6 @@ public sealed class SshCredentialFiles : IDisposable
         using var stream = new FileStream(path, options);
         using var writer = new StreamWriter(stream);
         writer.Write(text);
-    }
-
-    // The pipeline's first Ctrl-C or SIGTERM cancels and the session's own cleanup runs; the second ends the process
-    // at once, skipping it. Handlers run before a signal's default action, so the key goes even then.
-    private void DeleteOnAbort()
-    {
-        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
-            _signals.Add(PosixSignalRegistration.Create(signal, _ =>
-            {
-                if (Interlocked.Increment(ref _signalCount) >= 2) Delete();
-            }));
     }
 
     private void Delete()

@@ -202,7 +202,7 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     {
         // Another pipeline's MySQL: created under this test's names, owned by a live process that is not this one.
         using var other = System.Diagnostics.Process.Start("sleep", "120");
-        var owner = new RunOwner(System.Environment.MachineName, other.Id, other.StartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+        var owner = RunOwner.Of(other);
         var plan = Plan();
         var labels = new Dictionary<string, string>(plan.Labels("mysql")) { [DepsPlan.RunIdLabel] = _runId };
         foreach (var (key, value) in owner.Labels()) labels[key] = value;

@@ -51,6 +51,8 @@ main() {
   ensure_aws_endpoint
   ensure_fixtures
   ensure_staging
+  # Any other dockerd starting on this machine may have deleted docker0 meanwhile; every test container needs it.
+  ensure_default_bridge_interface
   ensure_ecs
   write_sandbox_json
   summary sandbox.json "$STATE/sandbox.json"

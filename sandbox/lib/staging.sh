@@ -26,7 +26,6 @@ host_socket()  { echo "$(host_dir "$1")/docker.sock"; }
 host_home()    { echo "$(host_dir "$1")/home"; }
 host_env_file(){ echo "$(host_home "$1")/sample-app.env"; }
 host_subnet()  { echo "10.213.$(host_n "$1").0/24"; }
-host_pool()    { echo "10.213.$((16 * $(host_n "$1"))).0/20"; }
 host_default_bridge() { echo "sbxd-$1"; }   # the engine's default bridge, never used by containers
 host_bridge()  { echo "sbx-$1"; }   # the `staging` network's bridge; IFNAMSIZ allows 15 characters
 
@@ -52,14 +51,17 @@ write_if_changed() {
 }
 
 # ---------------------------------------------------------------- engines --------------------------------
-# --bridge=none: the main engine owns docker0; ours get only the user-defined `staging` network.
+# --bridge: the main engine owns docker0; ours get a default bridge of their own (ensure_default_bridge).
 # --iptables=false, --ip-masq=false, --ip-forward=false: two engines rewriting the same DOCKER chains would
 # fight; published ports still work through docker-proxy (userland proxy) on 127.0.0.1.
+# No --default-address-pool: a dockerd started with one (and without --live-restore) deletes the kernel's docker0
+# on every restart, whatever its own bridge is called (moby's "clear stale bridge network"), which cuts the main
+# engine's containers off. The `staging` network has an explicit subnet, so the pool was never used.
 host_engine_args() {
   local host="$1" dir; dir=$(host_dir "$host")
   printf '%s\n' --host "unix://$(host_socket "$host")" --data-root "$dir/data" --exec-root "$dir/exec" \
     --pidfile "$dir/exec/dockerd.pid" --bridge="$(host_default_bridge "$host")" --iptables=false --ip-masq=false --ip-forward=false \
-    --default-address-pool "base=$(host_pool "$host"),size=24" --cgroup-parent "/pipeline-sandbox-$host"
+    --cgroup-parent "/pipeline-sandbox-$host"
 }
 
 # br_netfilter is loaded here and the main engine set FORWARD's policy to DROP, so container-to-container
@@ -88,7 +90,7 @@ stop_host_engine() {
 
 # A dockerd started with --bridge=none deletes the kernel's docker0 on start-up (moby's
 # removeDefaultBridgeInterface), which would cut the main engine's containers off. So each host engine gets a
-# default bridge of its own, made here, on a subnet of its pool's range that nothing else uses.
+# default bridge of its own, made here, on a subnet of 10.213.0.0/16 that nothing else uses.
 ensure_default_bridge() {
   local b; b=$(host_default_bridge "$1")
   if ! ip link show "$b" >/dev/null 2>&1; then

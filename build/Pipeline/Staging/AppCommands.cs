@@ -40,6 +40,14 @@ public sealed class AppCommands(StagingSettings settings)
                 .WithTimeout(PullTimeout).WithStdin(login.Password);
 
     /// <summary>
+    /// Running containers that publish the host's app port (name and ports): anything but this app's own proxy
+    /// there would make the proxy's start fail, after the pull and the health gate.
+    /// </summary>
+    public RemoteCommand AppPortHolders(StagingHost host) => RemoteCommand.Of(
+        "find what publishes the app port", "docker", "ps", "--filter", "publish=" + host.AppPort.ToString(CultureInfo.InvariantCulture),
+        "--format", "{{.Names}}|{{.Ports}}");
+
+    /// <summary>
     /// One round trip for what the host runs now: the app's containers (name, state, version) and the proxy's
     /// state and active container (the marker line of its config).
     /// </summary>

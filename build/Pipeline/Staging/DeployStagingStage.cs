@@ -16,6 +16,10 @@ public sealed class DeployStagingStage(StageContext context) : IStage
         Log.Step($"Deploying {settings.Image} to {string.Join(", ", settings.Hosts.Select(h => h.Name))}, one host at a time");
         var login = await context.RegistryLoginAsync(cancellation);
         await new StagingRollout(settings, "DeployStaging", context.RunId)
-            .RunAsync((host, token) => host.DeployAsync(token), cancellation, prepare: (host, token) => host.PullAsync(login, token));
+            .RunAsync((host, token) => host.DeployAsync(token), cancellation, prepare: async (host, token) =>
+            {
+                await host.CheckAppPortAsync(token);
+                await host.PullAsync(login, token);
+            });
     }
 }

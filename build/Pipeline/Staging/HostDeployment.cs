@@ -19,6 +19,25 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
 
     public string HostName => Name;
 
+    /// <summary>
+    /// Fails, naming the holder, when another container publishes this host's app port: each app on a host needs
+    /// a port of its own, and finding out when the proxy starts would waste the pull and the health gate.
+    /// </summary>
+    public async Task CheckAppPortAsync(CancellationToken cancellation)
+    {
+        var answer = await host.RunCheckedAsync(_commands.AppPortHolders(host.Host), cancellation);
+        var holders = answer.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('|', 2))
+            .Where(fields => fields[0] != settings.ProxyContainer)
+            .ToList();
+        if (holders.Count == 0) return;
+        throw new PipelineException(
+            $"{Name}'s app port {host.Host.AppPort} is already published by " +
+            string.Join(", ", holders.Select(h => h.Length == 2 ? $"{h[0]} ({h[1]})" : h[0])),
+            $"Each app on a host needs its own app port. Give {settings.Container} another one in STAGING_HOSTS " +
+            $"(name=user@address:ssh-port/app-port), or stop what holds it on {Name} (docker stop {holders[0][0]}).");
+    }
+
     /// <summary>Logs in and pulls the image (and the proxy's, when missing); serves nothing new yet.</summary>
     public async Task PullAsync(RegistryCredentials? login, CancellationToken cancellation)
     {

@@ -22,6 +22,7 @@ public sealed class StagingPlan(StagingSettings settings, string runId)
         var candidate = _commands.ContainerFor(settings.Version);
         return Describe("DeployStaging", settings.Version, host =>
         [
+            ("app port free: on every host at once, before any host changes", _commands.AppPortHolders(host)),
             ("login, pull: on every host at once, before any host changes", _commands.LoginAndPull(PlannedLogin(pipeline))),
             ("read state", _commands.State()),
             ("if a stopped " + candidate + " exists", _commands.RemoveContainer(candidate)),

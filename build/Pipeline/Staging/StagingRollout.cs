@@ -18,7 +18,7 @@ public sealed class StagingRollout(StagingSettings settings, string target, stri
         Func<HostDeployment, CancellationToken, Task<HostReport>> change, CancellationToken cancellation,
         Func<HostDeployment, CancellationToken, Task>? prepare = null)
     {
-        settings.RequireHosts();
+        settings.RequireConnectionSettings();
         await using var ssh = new SshSession(settings);
         var hooks = new HostHooks(settings.BeforeHost, settings.AfterHost);
         var deployLock = new DeployLock(ssh.For(settings.Hosts[0]), settings.Container);

@@ -111,6 +111,28 @@ public sealed partial record StagingSettings(
             "No staging hosts are configured",
             "Set --staging-hosts / STAGING_HOSTS, or run sandbox/up.sh for the sandbox's hosts.");
 
+    /// <summary>
+    /// The first host (the lock's), once the key and known_hosts files named exist too: ssh would otherwise go on
+    /// with its own keys and fail later with a less helpful "Permission denied". A dry run does not need them.
+    /// </summary>
+    public StagingHost RequireConnectionSettings()
+    {
+        var first = RequireHosts();
+        RequireFile(SshKey, "staging SSH key", $"{PipelineParameters.StagingSshKey.CliName} / {PipelineParameters.StagingSshKey.EnvVar}",
+            $" or give the key itself in {PipelineParameters.StagingSshPrivateKey.EnvVar}");
+        RequireFile(KnownHosts, "staging known_hosts file", $"{PipelineParameters.StagingKnownHosts.CliName} / {PipelineParameters.StagingKnownHosts.EnvVar}",
+            " or give its lines there instead of a path");
+        return first;
+    }
+
+    private static void RequireFile(string? path, string what, string setting, string alternative)
+    {
+        if (path is null || File.Exists(path)) return;
+        throw new PipelineException(
+            $"The {what} {path} does not exist",
+            $"Point {setting} at an existing file{alternative}; for the sandbox's hosts, run sandbox/up.sh.");
+    }
+
     private static int WholeNumber(ParameterValues values, ParameterDefinition parameter, int min, int max)
     {
         var text = values.Get(parameter)!;

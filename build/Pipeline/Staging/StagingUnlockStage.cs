@@ -20,7 +20,7 @@ public sealed class StagingUnlockStage(StageContext context) : IStage
     public async Task RunAsync(CancellationToken cancellation)
     {
         var settings = StagingSettings.From(context.Settings);
-        var host = settings.RequireHosts();
+        var host = settings.RequireConnectionSettings();
         await using var ssh = new SshSession(settings);
         var result = await ssh.For(host).RunCheckedAsync(DeployLock.BreakCommand(settings.Container), cancellation);
         var (state, holder) = DeployLock.Parse(result.Output);

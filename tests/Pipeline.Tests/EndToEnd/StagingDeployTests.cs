@@ -9,7 +9,7 @@ public sealed class StagingDeployTests(ITestOutputHelper output) : IAsyncLifetim
 {
     private readonly StagingHostsHelper _staging = new("deploy");
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => await _staging.BorrowAppPortsAsync();
 
     public ValueTask DisposeAsync() => _staging.DisposeAsync();
 

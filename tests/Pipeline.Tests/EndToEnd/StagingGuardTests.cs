@@ -13,7 +13,7 @@ public sealed class StagingGuardTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly string[] DeployOnly = ["DeployStaging", "--skip", "Restore,DockerBuild,StartDeps,Test,Push"];
     private readonly StagingHostsHelper _staging = new("guard");
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => await _staging.BorrowAppPortsAsync();
 
     public ValueTask DisposeAsync() => _staging.DisposeAsync();
 
@@ -95,6 +95,28 @@ public sealed class StagingGuardTests(ITestOutputHelper output) : IAsyncLifetime
         }
         Assert.Matches(@"staging-1: \[login, pull: on every host at once, before any host changes\] sh -c '[^\0]*?' sh pipeline 127\.0\.0\.1:5000 \S+ \S+ <<< \[REDACTED\]", text);
         Assert.Contains("lock on staging-1: sh -c", text);
+    }
+
+    [Fact]
+    public async Task A_deploy_onto_an_app_port_another_container_publishes_fails_before_its_pull_naming_the_holder()
+    {
+        var host = _staging.Hosts[0];
+        var squatter = _staging.Container + "-squatter";
+        // Labelled as this class's app, so the cleanup removes it; the redis image is on every staging host.
+        var started = await _staging.RunAsync(host, "docker", "run", "--detach", "--name", squatter,
+            "--label", $"{AppCommands.AppLabel}={_staging.Container}", "--publish", $"127.0.0.1:{host.AppPort}:6379",
+            "127.0.0.1:5000/sandbox/redis:7.0");
+        Assert.DoesNotContain("Error", started);
+
+        var (exitCode, text) = await BuildScript.RunAsync(DeployOnly, _staging.Environment('8'));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"DeployStaging failed: staging-1's app port {host.AppPort} is already published by {squatter} (127.0.0.1:{host.AppPort}->6379/tcp)", text);
+        Assert.Contains($"Each app on a host needs its own app port. Give {_staging.Container} another one in STAGING_HOSTS", text);
+        Assert.Matches(@"staging-1\s+.*FAILED before any change: staging-1's app port", text);
+        Assert.DoesNotContain("staging-1: pulling", text);
+        Assert.Contains($"{squatter} running", await _staging.ContainersAsync(host));
+        Assert.Equal("free", await _staging.LockStateAsync());
     }
 
     [Fact]

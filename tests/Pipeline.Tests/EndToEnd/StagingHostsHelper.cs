@@ -30,6 +30,27 @@ public sealed class StagingHostsHelper : IAsyncDisposable
 
     public IReadOnlyList<StagingHost> Hosts { get; }
 
+    private readonly List<(StagingHost Host, string Name)> _borrowed = [];
+
+    /// <summary>
+    /// Stops whatever else publishes the hosts' app ports (an app deployed by hand, such as a rehearsal's
+    /// sample-app), so this class's proxies can take them; DisposeAsync starts those containers again.
+    /// </summary>
+    public async Task BorrowAppPortsAsync()
+    {
+        var commands = new AppCommands(_settings);
+        foreach (var host in Hosts)
+        {
+            var holders = await _ssh.For(host).RunCheckedAsync(commands.AppPortHolders(host), default);
+            foreach (var name in holders.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                         .Select(line => line.Split('|')[0]).Where(name => name != _settings.ProxyContainer))
+            {
+                await _ssh.For(host).RunCheckedAsync(RemoteCommand.Of("stop " + name, "docker", "stop", name), default);
+                _borrowed.Add((host, name));
+            }
+        }
+    }
+
     public static string Sha(char digit) => new(digit, 40);
 
     public Dictionary<string, string> Environment(char version) => new()
@@ -80,6 +101,8 @@ public sealed class StagingHostsHelper : IAsyncDisposable
     {
         foreach (var host in Hosts)
             await _ssh.For(host).RunAsync(RemoteCommand.Script("cleanup", CleanupScript, Container, $"127.0.0.1:5000/{Repository}"), default);
+        foreach (var (host, name) in _borrowed)
+            await _ssh.For(host).RunAsync(RemoteCommand.Of("start " + name + " again", "docker", "start", name), default);
         await _ssh.DisposeAsync();
         foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={Repository}", default))
             await _engine.Images.RemoveAsync(image.Id, force: true, default);

@@ -18,7 +18,7 @@ public sealed class StagingPlanTests
         {
             var mine = lines.Where(l => l.StartsWith(host + ": ", StringComparison.Ordinal)).ToList();
             Assert.Contains(mine, l => l.Contains("every command runs as: ssh -T -o BatchMode=yes"));
-            var order = new[] { "[login, pull", "[read state]", "[start] docker run", "[poll until healthy] docker inspect", "[switch (between the hooks)] docker exec sample-app-proxy", "[stop the old one, kept for Rollback] docker stop --time 10 '<active container>'" };
+            var order = new[] { $"[app port free: on every host at once, before any host changes] docker ps --filter publish={(host == "staging-1" ? 3001 : 3002)}", "[login, pull", "[read state]", "[start] docker run", "[poll until healthy] docker inspect", "[switch (between the hooks)] docker exec sample-app-proxy", "[stop the old one, kept for Rollback] docker stop --time 10 '<active container>'" };
             var positions = order.Select(o => mine.FindIndex(l => l.Contains(o))).ToList();
             Assert.DoesNotContain(-1, positions);
             Assert.Equal(positions.Order(), positions);

@@ -2,7 +2,9 @@
 # Makes this machine ready to run the pipeline locally with no cloud account: Docker engine, an
 # authenticated registry on 127.0.0.1:5000, the AWS (ECR) endpoint on 127.0.0.1:4566 and offline
 # fixture images. Idempotent; a second run is fast.
-# Usage: sandbox/up.sh [--rebuild [KEY...]]
+# Usage: sandbox/up.sh [--without PART[,PART]] [--rebuild [KEY...]]
+#   --without: leave these parts unchecked (staging: the SSH hosts and load balancer; ecs: the ECS service);
+#              ./build.sh passes the parts its targets do not use
 #   --rebuild: rebuild and re-push the fixture images named (debian node mysql redis nginx), or all of them
 set -euo pipefail
 
@@ -16,12 +18,23 @@ source "$SANDBOX_DIR/lib/aws.sh"
 source "$SANDBOX_DIR/lib/staging.sh"
 source "$SANDBOX_DIR/lib/ecs.sh"
 
-case "${1:-}" in
-  "") ;;
-  --rebuild) shift; SANDBOX_REBUILD="${*:-all}" ;;
-  -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) die "unknown argument '$1' (usage: sandbox/up.sh [--rebuild [debian|node|mysql|redis|nginx ...]])" ;;
-esac
+USAGE="usage: sandbox/up.sh [--without staging,ecs] [--rebuild [debian|node|mysql|redis|nginx ...]]"
+WITHOUT=","
+while (($#)); do
+  case "$1" in
+    --without)
+      (($# >= 2)) || die "--without needs the parts to leave out, e.g. --without staging,ecs ($USAGE)"
+      for part in ${2//,/ }; do
+        [[ $part == staging || $part == ecs ]] || die "unknown part '$part' for --without: staging or ecs ($USAGE)"
+        WITHOUT+="$part,"
+      done
+      shift 2 ;;
+    --rebuild) shift; SANDBOX_REBUILD="${*:-all}"; break ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' ($USAGE)" ;;
+  esac
+done
+wanted() { [[ $WITHOUT != *",$1,"* ]]; }
 
 # Non-secret facts for the C# pipeline; written atomically so a reader never sees half a file.
 write_sandbox_json() {
@@ -50,10 +63,10 @@ main() {
   ensure_registry
   ensure_aws_endpoint
   ensure_fixtures
-  ensure_staging
+  if wanted staging; then ensure_staging; else summary staging "not checked (--without staging)"; fi
   # Any other dockerd starting on this machine may have deleted docker0 meanwhile; every test container needs it.
   ensure_default_bridge_interface
-  ensure_ecs
+  if wanted ecs; then ensure_ecs; else summary ecs "not checked (--without ecs)"; fi
   write_sandbox_json
   summary sandbox.json "$STATE/sandbox.json"
   print_summary

@@ -55,12 +55,13 @@ public sealed class PipelineHost : IDisposable
             // Derived settings are checked here too, so a bad tag fails before any target runs.
             _ = Registry.PublishSettings.From(settings);
             foreach (var line in EnvironmentBanner.Lines(settings, _runId, _dryRun)) Log.Info(line);
-            if (settings.IsSandbox && !_dryRun && order.Any(t => !_skip.Contains(t)))
-                settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, _cancellation.Token).GetAwaiter().GetResult();
+            var running = order.Where(t => !_skip.Contains(t)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            if (settings.IsSandbox && !_dryRun && SandboxParts.Needed(running))
+                settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, SandboxParts.Unused(running), _cancellation.Token).GetAwaiter().GetResult();
 
             _context = new StageContext(settings, _runId, () => new DockerEngine(DockerEndpoint.Parse(settings.DockerHost)), graph)
             {
-                Running = order.Where(t => !_skip.Contains(t)).ToHashSet(StringComparer.OrdinalIgnoreCase),
+                Running = running,
             };
             return requested;
         }

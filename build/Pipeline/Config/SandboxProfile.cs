@@ -33,16 +33,20 @@ public sealed record SandboxProfile(string Directory)
         return new Secret(File.ReadAllText(PasswordFile).Trim());
     }
 
-    /// <summary>Runs sandbox/up.sh, which is idempotent and takes a few seconds when everything is already up.</summary>
-    public async Task EnsureUpAsync(string repositoryRoot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs sandbox/up.sh, which is idempotent and takes about a second when everything is already up, leaving out
+    /// the optional <paramref name="without"/> parts (<see cref="SandboxParts"/>).
+    /// </summary>
+    public async Task EnsureUpAsync(string repositoryRoot, IReadOnlyList<string> without, CancellationToken cancellationToken)
     {
         var script = Path.Combine(repositoryRoot, "sandbox", "up.sh");
         Cli.Log.Step("Sandbox: making sure the local engine, registry and fixture images are up");
+        string[] arguments = without.Count == 0 ? [script] : [script, "--without", string.Join(',', without)];
         int exitCode;
         try
         {
             exitCode = await LocalProcess.RunAsync(
-                "bash", [script], line => Cli.Log.Note(line), UpTimeout, cancellationToken,
+                "bash", arguments, line => Cli.Log.Note(line), UpTimeout, cancellationToken,
                 new Dictionary<string, string> { ["PIPELINE_SANDBOX_DIR"] = Directory });
         }
         catch (TimeoutException e)

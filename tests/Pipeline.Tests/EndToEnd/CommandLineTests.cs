@@ -72,4 +72,24 @@ public class CommandLineTests
         Assert.Contains("fix: Start the engine", output);
         Assert.DoesNotContain("   at Pipeline.", output); // an expected failure prints no stack trace
     }
+
+    [Fact]
+    public async Task The_sandbox_check_covers_only_the_parts_the_targets_use()
+    {
+        var (depsExit, deps) = await BuildScript.RunAsync(["DepsStatus"]);
+        Assert.True(depsExit == 0, deps);
+        Assert.Contains("staging    not checked (--without staging)", deps);
+        Assert.Contains("ecs        not checked (--without ecs)", deps);
+        Assert.Contains("registry   ok", deps);
+
+        // A lock name no run holds: StagingUnlock connects to staging-1 and changes nothing.
+        var (unlockExit, unlock) = await BuildScript.RunAsync(["StagingUnlock"], new Dictionary<string, string>
+        {
+            ["STAGING_CONTAINER"] = "parts-" + Guid.NewGuid().ToString("N")[..8],
+        });
+        Assert.True(unlockExit == 0, unlock);
+        Assert.Matches(@"staging-1 +(ok|.*started)", unlock);
+        Assert.Contains("ecs        not checked (--without ecs)", unlock);
+        Assert.DoesNotContain("staging    not checked", unlock);
+    }
 }

@@ -119,6 +119,12 @@ public sealed class SshConnection(StagingHost host, SshOptions options)
                 $"Staging host {Host.Name} ({Host.SshTarget}) did not accept the key",
                 $"Check the key ({Options.KeyName}) and the user in --staging-hosts.",
                 error);
+        // ConnectTimeout covers the TCP connect and sshd's banner: a host that drops packets, or hangs, ends here.
+        if (error.Contains("timed out", StringComparison.Ordinal))
+            throw new PipelineException(
+                $"Staging host {Host.Name} ({Host.SshTarget}) did not answer within {Options.ConnectTimeout.TotalSeconds:0} s",
+                "Check the address and SSH port in --staging-hosts, that sshd runs there and that no firewall drops the connection; --ssh-timeout / SSH_TIMEOUT sets the wait.",
+                error);
         if (error.Contains("ssh:", StringComparison.Ordinal) || error.Contains("Connection", StringComparison.Ordinal)
             || error.Contains("Could not resolve", StringComparison.Ordinal))
             throw new PipelineException(

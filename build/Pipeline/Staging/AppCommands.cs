@@ -87,9 +87,28 @@ public sealed class AppCommands(StagingSettings settings)
 
     public RemoteCommand Start(string name) => RemoteCommand.Of("start the previous container", "docker", "start", name);
 
-    public RemoteCommand Health(string name) => RemoteCommand.Of(
-        "read the health status", "docker", "inspect", "--format",
-        "{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{.State.ExitCode}}", name);
+    // state|health|exit code|probe. While Docker still says "starting" (its first probe comes only after a whole
+    // interval), the image's own health check is run once more right now, as Docker 25's --health-start-interval
+    // does: "passed" or "failed", else "-". A host without `timeout` only loses the early probe.
+    private const string HealthScript =
+        """
+        c=$1
+        s=$(docker inspect --format '{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{.State.ExitCode}}' "$c") || exit 1
+        printf '%s' "$s"
+        [ "${s%|*}" = "running|starting" ] || { echo '|-'; exit 0; }
+        set --
+        while IFS= read -r arg; do set -- "$@" "$arg"; done <<EOF
+        $(docker inspect --format '{{range .Config.Healthcheck.Test}}{{println .}}{{end}}' "$c")
+        EOF
+        kind=$1; shift
+        case "$kind" in
+          CMD) timeout 10 docker exec "$c" "$@" >/dev/null 2>&1 ;;
+          CMD-SHELL) timeout 10 docker exec "$c" /bin/sh -c "$1" >/dev/null 2>&1 ;;
+          *) echo '|-'; exit 0 ;;
+        esac && echo '|passed' || echo '|failed'
+        """;
+
+    public RemoteCommand Health(string name) => RemoteCommand.Script("read the health status", HealthScript, name);
 
     // Container output and the last health probes, interleaved as the app wrote them.
     private const string LogsScript =

@@ -70,12 +70,12 @@ public sealed class AppCommandsTests
     }
 
     [Fact]
-    public void Health_stop_and_remove_are_plain_docker_commands()
+    public void Health_is_a_script_of_the_container_name_and_stop_and_remove_are_plain_docker_commands()
     {
         var commands = new AppCommands(_settings);
-        Assert.Equal(
-            "docker inspect --format '{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{.State.ExitCode}}' sample-app-v2",
-            commands.Health("sample-app-v2").Line);
+        var health = commands.Health("sample-app-v2").Line;
+        Assert.StartsWith("sh -c 'c=$1", health);
+        Assert.EndsWith("' sh sample-app-v2", health);
         Assert.Equal("docker stop --time 10 sample-app-v1", commands.Stop("sample-app-v1").Line);
         Assert.Equal("docker rm --force sample-app-v3", commands.RemoveContainer("sample-app-v3").Line);
     }

@@ -18,7 +18,7 @@ public sealed class StagingPlanTests
         {
             var mine = lines.Where(l => l.StartsWith(host + ": ", StringComparison.Ordinal)).ToList();
             Assert.Contains(mine, l => l.Contains("every command runs as: ssh -T -o BatchMode=yes"));
-            var order = new[] { $"[app port free: on every host at once, before any host changes] docker ps --filter publish={(host == "staging-1" ? 3001 : 3002)}", "[login, pull", "[read state]", "[start] docker run", "[poll until healthy] docker inspect", "[switch (between the hooks)] docker exec sample-app-proxy", "[stop the old one, kept for Rollback] docker stop --time 10 '<active container>'" };
+            var order = new[] { $"[app port free: on every host at once, before any host changes] docker ps --filter publish={(host == "staging-1" ? 3001 : 3002)}", "[login, pull", "[read state]", "[start] docker run", "[poll until healthy] sh -c 'c=$1", "[switch (between the hooks)] docker exec sample-app-proxy", "[stop the old one, kept for Rollback] docker stop --time 10 '<active container>'" };
             var positions = order.Select(o => mine.FindIndex(l => l.Contains(o))).ToList();
             Assert.DoesNotContain(-1, positions);
             Assert.Equal(positions.Order(), positions);
@@ -42,7 +42,8 @@ public sealed class StagingPlanTests
     {
         var lines = new StagingPlan(_settings, "run-1").DescribeRollback().Where(l => l.StartsWith("staging-2: [", StringComparison.Ordinal)).ToList();
         Assert.Equal("staging-2: [start] docker start '<previous container>'", lines[1]);
-        Assert.StartsWith("staging-2: [poll until healthy] docker inspect", lines[2]);
+        Assert.StartsWith("staging-2: [poll until healthy] sh -c 'c=$1", lines[2]);
+        Assert.EndsWith("' sh '<previous container>'", lines[2]);
         Assert.Contains(lines, l => l.Contains("docker exec sample-app-proxy") && l.Contains("# active: <previous container>"));
     }
 

@@ -12,9 +12,31 @@ if [[ ! -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$cake_version" ]]
   dotnet tool restore >/dev/null
 fi
 
-# The library is rebuilt only when one of its sources is newer than the built assembly.
+# `dotnet cake` runs Cake as a child process and passes no signal on: a SIGINT or SIGTERM sent to this script's
+# pid (by CI, a test, `kill`) would end the parent and never reach the pipeline's cleanup. So Cake's own assembly
+# is run, for the newest target framework this machine's runtime can load, with exec: this pid is Cake itself.
+cake=(dotnet cake)
+runtime_major=$(dotnet --list-runtimes | sed -n 's/^Microsoft\.NETCore\.App \([0-9]*\)\..*/\1/p' | sort -n | tail -n 1)
+for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$cake_version/tools/net"*/ 2>/dev/null | sort -V -r); do
+  framework=$(basename "$tools")
+  framework_major=${framework#net}
+  framework_major=${framework_major%%.*}
+  if [[ -f $tools/any/Cake.dll && $framework_major -le ${runtime_major:-0} ]]; then
+    cake=(dotnet "$tools/any/Cake.dll")
+    break
+  fi
+done
+export CAKE_SETTINGS_ENABLESCRIPTCACHE=true
+
+# The library is rebuilt only when one of its sources is newer than the built assembly. Runs started together (two
+# terminals after a pull) take turns here: the first builds, the others then find it fresh.
 library=build/Pipeline
 assembly=$library/bin/cake/Pipeline.dll
+if command -v flock >/dev/null; then
+  mkdir -p "$library/obj"
+  exec 8>"$library/obj/build.sh.lock"
+  flock 8
+fi
 if [[ ! -f $assembly ]] || [[ -n $(find "$library" \( -path "$library/bin" -o -path "$library/obj" \) -prune -o -type f -newer "$assembly" -print -quit) ]]; then
   echo "Building build/Pipeline ..."
   if ! build_log=$(dotnet build "$library" -c Release -o "$library/bin/cake" --nologo -v quiet 2>&1); then
@@ -27,23 +49,16 @@ if [[ ! -f $assembly ]] || [[ -n $(find "$library" \( -path "$library/bin" -o -p
   # would fail with "Method not found".
   rm -rf build/tools/cache
 fi
+# Two Cake processes compiling the script into an empty cache at once collide on the file, so the script is
+# compiled here, still under the lock, whenever no cached build is newer than build.cake and the library.
+if [[ -z $(find build/tools/cache -maxdepth 1 -name '*.dll' -newer build/build.cake -newer "$assembly" -print -quit 2>/dev/null) ]]; then
+  PIPELINE_ARGV=--help "${cake[@]}" build/build.cake >/dev/null 2>&1 || true
+fi
+exec 8>&-
 
 # Cake's own parser would take --help and --dryrun for itself and knows no parameter types, so the arguments
 # travel to the pipeline's parser in one variable, joined by the ASCII unit separator.
 argv=""
 for arg in "$@"; do argv+="$arg"$'\x1f'; done
 export PIPELINE_ARGV="$argv" PIPELINE_ROOT="$root"
-export CAKE_SETTINGS_ENABLESCRIPTCACHE=true
-# `dotnet cake` runs Cake as a child process and passes no signal on: a SIGINT or SIGTERM sent to this script's
-# pid (by CI, a test, `kill`) would end the parent and never reach the pipeline's cleanup. So Cake's own assembly
-# is run here, for the newest target framework this machine's runtime can load, and this pid is Cake itself.
-runtime_major=$(dotnet --list-runtimes | sed -n 's/^Microsoft\.NETCore\.App \([0-9]*\)\..*/\1/p' | sort -n | tail -n 1)
-for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$cake_version/tools/net"*/ 2>/dev/null | sort -V -r); do
-  framework=$(basename "$tools")
-  framework_major=${framework#net}
-  framework_major=${framework_major%%.*}
-  if [[ -f $tools/any/Cake.dll && $framework_major -le ${runtime_major:-0} ]]; then
-    exec dotnet "$tools/any/Cake.dll" build/build.cake
-  fi
-done
-exec dotnet cake build/build.cake
+exec "${cake[@]}" build/build.cake

@@ -92,4 +92,17 @@ public class CommandLineTests
         Assert.Contains("ecs        not checked (--without ecs)", unlock);
         Assert.DoesNotContain("staging    not checked", unlock);
     }
+
+    [Fact]
+    public async Task Runs_started_together_after_a_library_change_build_it_once_and_all_succeed()
+    {
+        // A newer source makes the library stale, as a pull would; three terminals then start a run each.
+        File.SetLastWriteTimeUtc(Path.Combine(BuildScript.RepositoryRoot, "build", "Pipeline", "PipelineHost.cs"), DateTime.UtcNow);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => BuildScript.RunAsync(["Test", "--plan"])));
+
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
+        Assert.All(runs, run => Assert.Contains("4. Test", run.Output));
+        Assert.Single(runs, run => run.Output.Contains("Building build/Pipeline ..."));
+    }
 }

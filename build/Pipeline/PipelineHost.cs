@@ -54,8 +54,8 @@ public sealed class PipelineHost : IDisposable
             var settings = PipelineSettings.From(values, Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable, Build.SourceRevision.Git);
             // Derived settings are checked here too, so a bad tag fails before any target runs.
             _ = Registry.PublishSettings.From(settings);
-            foreach (var line in EnvironmentBanner.Lines(settings, _runId, _dryRun)) Log.Info(line);
             var running = order.Where(t => !_skip.Contains(t)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var line in EnvironmentBanner.Lines(settings, _runId, _dryRun, SandboxParts.Uses(running, SandboxParts.Staging))) Log.Info(line);
             if (settings.IsSandbox && !_dryRun && SandboxParts.Needed(running))
                 settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, SandboxParts.Unused(running), _cancellation.Token).GetAwaiter().GetResult();
 

@@ -5,9 +5,21 @@ namespace Pipeline.Staging;
 /// <summary>The banner's staging line: the hosts a deploy would act on, by name, SSH address and app port.</summary>
 public static class StagingBanner
 {
-    public static string Describe(PipelineSettings settings)
+    /// <param name="used">
+    /// Whether a target of the run uses staging. If not, staging settings that do not resolve (a malformed key
+    /// in the environment, say) are reported here and do not stop a run that never needs them.
+    /// </param>
+    public static string Describe(PipelineSettings settings, bool used)
     {
-        var staging = StagingSettings.From(settings);
+        StagingSettings staging;
+        try
+        {
+            staging = StagingSettings.From(settings);
+        }
+        catch (PipelineException e) when (!used)
+        {
+            return $"not used by this run (its settings are not valid: {e.Message})";
+        }
         if (staging.Hosts.Count == 0)
             return settings.IsSandbox ? "the sandbox's staging hosts (once sandbox/up.sh has made them)" : "no hosts (set STAGING_HOSTS)";
         return string.Join(", ", staging.Hosts.Select(h => h.ToString()));

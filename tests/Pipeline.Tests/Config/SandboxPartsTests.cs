@@ -24,6 +24,14 @@ public sealed class SandboxPartsTests
     }
 
     [Fact]
+    public void Only_the_staging_targets_use_staging()
+    {
+        Assert.True(SandboxParts.Uses(["Push", "DeployStaging"], SandboxParts.Staging));
+        Assert.True(SandboxParts.Uses(["StagingUnlock"], SandboxParts.Staging));
+        Assert.False(SandboxParts.Uses(["Restore", "DockerBuild", "StartDeps", "Test", "Push", "DeployProduction"], SandboxParts.Staging));
+    }
+
+    [Fact]
     public void Generating_the_ci_files_needs_no_sandbox()
     {
         Assert.False(SandboxParts.Needed(["GenerateCi"]));

@@ -60,4 +60,23 @@ public sealed class StagingKeyFromSecretTests(ITestOutputHelper log) : IAsyncLif
         var leaks = written.Where(path => SecretsTests.Contains(path, secrets)).ToList();
         Assert.True(leaks.Count == 0, "the key found in: " + string.Join(", ", leaks));
     }
+
+    [Fact]
+    public async Task A_malformed_key_stops_only_runs_that_use_staging_and_is_never_shown()
+    {
+        const string garbage = "paste-error-8c1f4e0b2d7a";
+        var environment = _staging.Environment('1');
+        environment["STAGING_SSH_PRIVATE_KEY"] = garbage;
+
+        var (statusExit, status) = await BuildScript.RunAsync(["DepsStatus"], environment);
+        Assert.True(statusExit == 0, status);
+        Assert.Contains("  staging:   not used by this run (its settings are not valid: STAGING_SSH_PRIVATE_KEY is not a private key", status);
+
+        var (unlockExit, unlock) = await BuildScript.RunAsync(["StagingUnlock"], environment);
+        Assert.Equal(2, unlockExit);
+        Assert.Contains("STAGING_SSH_PRIVATE_KEY is not a private key", unlock);
+        // Refused with the settings, before the sandbox check and before any target.
+        Assert.DoesNotContain("Sandbox: making sure", unlock);
+        Assert.DoesNotContain(garbage, status + unlock);
+    }
 }

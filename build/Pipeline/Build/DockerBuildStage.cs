@@ -4,8 +4,9 @@ using Pipeline.Docker;
 namespace Pipeline.Build;
 
 /// <summary>
-/// DockerBuild: the testing image, then the release image, both seeded from the last release's layers. A run that
-/// does not run Test while --image-archive-dir is set (a CI deploy job) loads the archived tested image instead.
+/// DockerBuild: the testing image (when the run uses it), then the release image, both seeded from the last
+/// release's layers. A run that does not run Test while --image-archive-dir is set (a CI deploy job) loads the
+/// archived tested image instead.
 /// </summary>
 public sealed class DockerBuildStage(StageContext context) : IStage
 {
@@ -16,13 +17,21 @@ public sealed class DockerBuildStage(StageContext context) : IStage
     // The target whose absence means no testing image is needed, and the archived tested image is used instead.
     private const string TestTarget = "Test";
 
+    // The developer command that opens a shell in the testing image.
+    private const string ShellTarget = "Shell";
+
+    private const string Self = "DockerBuild";
+
+    private const string SkippedTesting = "no testing image: no target of this run uses it (Test does not run)";
+
     public IEnumerable<string> Describe()
     {
         var settings = context.Settings;
         var archive = TestedImageArchive.For(settings, () => context.Docker);
         if (archive is not null && !context.Runs(TestTarget)) return [archive.DescribeLoad()];
-        var plan = ImageBuildPlan.For(settings, "<commit time>", [settings.Images.Latest, "<recent local builds>"], []);
-        return plan.SelectMany(ImageBuildPlan.Describe);
+        var withTesting = TestingImageNeeded();
+        var plan = ImageBuildPlan.For(settings, "<commit time>", [settings.Images.Latest, "<recent local builds>"], [], withTesting);
+        return withTesting ? plan.SelectMany(ImageBuildPlan.Describe) : plan.SelectMany(ImageBuildPlan.Describe).Prepend(SkippedTesting);
     }
 
     public async Task RunAsync(CancellationToken cancellation)
@@ -37,7 +46,9 @@ public sealed class DockerBuildStage(StageContext context) : IStage
         }
         var commitTime = SourceRevision.Git(["show", "-s", "--format=%cI", settings.Revision.Sha]);
         var credentials = await context.RegistryLoginAsync(cancellation) is { } login ? new[] { login } : [];
-        var plan = ImageBuildPlan.For(settings, commitTime, await CacheSourcesAsync(docker, cancellation), credentials);
+        var withTesting = TestingImageNeeded();
+        if (!withTesting) Log.Note(SkippedTesting);
+        var plan = ImageBuildPlan.For(settings, commitTime, await CacheSourcesAsync(docker, cancellation), credentials, withTesting);
 
         foreach (var request in plan)
         {
@@ -48,6 +59,12 @@ public sealed class DockerBuildStage(StageContext context) : IStage
             RunSummary.Add($"image {request.Tags[0]} {ShortId(imageId)}{size}");
         }
     }
+
+    // Only Test and Shell use the testing image. A run that goes on from DockerBuild to Push or a deploy without
+    // them skips it, saving a build; a run that ends at DockerBuild makes both, as asked.
+    private bool TestingImageNeeded() =>
+        context.Runs(TestTarget) || context.Runs(ShellTarget)
+        || !context.Running.Any(t => !t.Equals(Self, StringComparison.OrdinalIgnoreCase) && context.Graph.ExecutionOrder([t]).Contains(Self));
 
     private async Task<IReadOnlyList<string>> CacheSourcesAsync(IDockerEngine docker, CancellationToken cancellation)
     {

@@ -4,8 +4,8 @@ using Pipeline.Docker;
 namespace Pipeline.Build;
 
 /// <summary>
-/// The two builds DockerBuild makes, as values: the testing image (dev dependencies, APP_ENV=testing) and the
-/// release image (staging or production). Both share the production-dependency layers, so the second is quick.
+/// The builds DockerBuild makes, as values: the testing image (dev dependencies, APP_ENV=testing), unless left out,
+/// and the release image (staging or production). Both share the production-dependency layers, so the second is quick.
 /// </summary>
 public static class ImageBuildPlan
 {
@@ -13,7 +13,8 @@ public static class ImageBuildPlan
     public const string AppEnvLabel = "pipeline.app-env";
 
     public static IReadOnlyList<ImageBuildRequest> For(
-        PipelineSettings settings, string? commitTime, IReadOnlyList<string> cacheFrom, IReadOnlyList<RegistryCredentials> credentials)
+        PipelineSettings settings, string? commitTime, IReadOnlyList<string> cacheFrom, IReadOnlyList<RegistryCredentials> credentials,
+        bool withTesting = true)
     {
         var revision = settings.Revision;
         var labels = new Dictionary<string, string>
@@ -42,7 +43,8 @@ public static class ImageBuildPlan
             };
         }
 
-        return [Request(settings.Images.Testing, "testing"), Request(settings.Images.Release, settings.ReleaseAppEnv)];
+        var release = Request(settings.Images.Release, settings.ReleaseAppEnv);
+        return withTesting ? [Request(settings.Images.Testing, "testing"), release] : [release];
     }
 
     public static IEnumerable<string> Describe(ImageBuildRequest request)

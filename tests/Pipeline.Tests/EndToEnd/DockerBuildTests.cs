@@ -67,6 +67,20 @@ public sealed class DockerBuildTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_that_goes_on_to_Push_without_Test_builds_no_testing_image()
+    {
+        var (exitCode, output) = await BuildScript.RunAsync(["Push", "--skip", "StartDeps,Test", "--dryrun"], Environment("develop"));
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("no testing image: no target of this run uses it (Test does not run)", output);
+        Assert.DoesNotContain($"build {Repository}:{Sha}-testing", output);
+        Assert.Contains($"build {Repository}:{Sha} from docker/Dockerfile", output);
+
+        var (withTestExit, withTest) = await BuildScript.RunAsync(["Push", "--dryrun"], Environment("develop"));
+        Assert.True(withTestExit == 0, withTest);
+        Assert.Contains($"build {Repository}:{Sha}-testing from docker/Dockerfile", withTest);
+    }
+
+    [Fact]
     public async Task A_failing_Dockerfile_step_stops_DockerBuild_with_that_steps_message()
     {
         var context = DockerEngineFixture.CreateContext(

@@ -47,6 +47,14 @@ public sealed class AppCommands(StagingSettings settings)
         "find what publishes the app port", "docker", "ps", "--filter", "publish=" + host.AppPort.ToString(CultureInfo.InvariantCulture),
         "--format", "{{.Names}}|{{.Ports}}");
 
+    /// <summary>The containers in the answer to <see cref="AppPortHolders"/> other than this app's own proxy.</summary>
+    public IReadOnlyList<(string Name, string Ports)> OtherPortHolders(string answer) =>
+        answer.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('|', 2))
+            .Where(fields => fields[0] != settings.ProxyContainer)
+            .Select(fields => (fields[0], fields.Length == 2 ? fields[1] : ""))
+            .ToList();
+
     /// <summary>
     /// One round trip for what the host runs now: the app's containers (name, state, version) and the proxy's
     /// state and active container (the marker line of its config).
@@ -93,13 +101,17 @@ public sealed class AppCommands(StagingSettings settings)
     private const string HealthScript =
         """
         c=$1
-        s=$(docker inspect --format '{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{.State.ExitCode}}' "$c") || exit 1
+        # One inspect: the state on the first line, then the health check's words, one per line.
+        s=""
+        set --
+        while IFS= read -r line; do
+          if [ -z "$s" ]; then s=$line; else set -- "$@" "$line"; fi
+        done <<EOF
+        $(docker inspect --format '{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{.State.ExitCode}}{{println}}{{range .Config.Healthcheck.Test}}{{println .}}{{end}}' "$c")
+        EOF
+        [ -n "$s" ] || exit 1
         printf '%s' "$s"
         [ "${s%|*}" = "running|starting" ] || { echo '|-'; exit 0; }
-        set --
-        while IFS= read -r arg; do set -- "$@" "$arg"; done <<EOF
-        $(docker inspect --format '{{range .Config.Healthcheck.Test}}{{println .}}{{end}}' "$c")
-        EOF
         kind=$1; shift
         case "$kind" in
           CMD) timeout 10 docker exec "$c" "$@" >/dev/null 2>&1 ;;

@@ -26,16 +26,13 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
     public async Task CheckAppPortAsync(CancellationToken cancellation)
     {
         var answer = await host.RunCheckedAsync(_commands.AppPortHolders(host.Host), cancellation);
-        var holders = answer.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('|', 2))
-            .Where(fields => fields[0] != settings.ProxyContainer)
-            .ToList();
+        var holders = _commands.OtherPortHolders(answer.Output);
         if (holders.Count == 0) return;
         throw new PipelineException(
             $"{Name}'s app port {host.Host.AppPort} is already published by " +
-            string.Join(", ", holders.Select(h => h.Length == 2 ? $"{h[0]} ({h[1]})" : h[0])),
+            string.Join(", ", holders.Select(h => h.Ports.Length > 0 ? $"{h.Name} ({h.Ports})" : h.Name)),
             $"Each app on a host needs its own app port. Give {settings.Container} another one in STAGING_HOSTS " +
-            $"(name=user@address:ssh-port/app-port), or stop what holds it on {Name} (docker stop {holders[0][0]}).");
+            $"(name=user@address:ssh-port/app-port), or stop what holds it on {Name} (docker stop {holders[0].Name}).");
     }
 
     /// <summary>Logs in and pulls the image (and the proxy's, when missing); serves nothing new yet.</summary>

@@ -41,9 +41,8 @@ public sealed class StagingHostsHelper : IAsyncDisposable
         var commands = new AppCommands(_settings);
         foreach (var host in Hosts)
         {
-            var holders = await _ssh.For(host).RunCheckedAsync(commands.AppPortHolders(host), default);
-            foreach (var name in holders.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                         .Select(line => line.Split('|')[0]).Where(name => name != _settings.ProxyContainer))
+            var answer = await _ssh.For(host).RunCheckedAsync(commands.AppPortHolders(host), default);
+            foreach (var (name, _) in commands.OtherPortHolders(answer.Output))
             {
                 await _ssh.For(host).RunCheckedAsync(RemoteCommand.Of("stop " + name, "docker", "stop", name), default);
                 _borrowed.Add((host, name));

@@ -52,12 +52,8 @@ public sealed class StagingEngineRestartTests(DockerEngineFixture fixture)
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Cancellation);
-        var stderr = process.StandardError.ReadToEndAsync(Cancellation);
-        await process.WaitForExitAsync(Cancellation).WaitAsync(TimeSpan.FromMinutes(5), Cancellation);
-        return (process.ExitCode, await stdout + await stderr);
+        var lines = new List<string>();
+        var exitCode = await LocalProcess.RunAsync(file, arguments, line => { lock (lines) lines.Add(line); }, TimeSpan.FromMinutes(5), Cancellation);
+        return (exitCode, string.Join('\n', lines));
     }
 }

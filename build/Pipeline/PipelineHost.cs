@@ -55,6 +55,7 @@ public sealed class PipelineHost : IDisposable
             // Derived settings are checked here too, so a bad tag fails before any target runs.
             _ = Registry.PublishSettings.From(settings);
             var running = order.Where(t => !_skip.Contains(t)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            Registry.RegistryRequirement.Check(settings, running);
             foreach (var line in EnvironmentBanner.Lines(settings, _runId, _dryRun, SandboxParts.Uses(running, SandboxParts.Staging))) Log.Info(line);
             if (settings.IsSandbox && !_dryRun && SandboxParts.Needed(running))
                 settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, SandboxParts.Unused(running), _cancellation.Token).GetAwaiter().GetResult();
@@ -126,6 +127,7 @@ public sealed class PipelineHost : IDisposable
         foreach (var (target, outcome, duration) in _outcomes)
             Log.Info($"  {target,-20} {outcome,-10} {duration.TotalSeconds,6:0.0} s");
         foreach (var line in RunSummary.Lines) Log.Info("  " + line);
+        StepSummary.AppendIfRequested(Environment.GetEnvironmentVariable, StepSummary.Render(_runId, _outcomes, RunSummary.Lines));
     }
 
     public void Dispose()

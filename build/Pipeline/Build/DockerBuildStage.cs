@@ -30,7 +30,7 @@ public sealed class DockerBuildStage(StageContext context) : IStage
         var archive = TestedImageArchive.For(settings, () => context.Docker);
         if (archive is not null && !context.Runs(TestTarget)) return [archive.DescribeLoad()];
         var withTesting = TestingImageNeeded();
-        var plan = ImageBuildPlan.For(settings, "<commit time>", [settings.Images.Latest, "<recent local builds>"], [], withTesting);
+        var plan = ImageBuildPlan.For(settings, "<commit time>", [.. settings.Images.Latest is { } latest ? [latest] : Array.Empty<string>(), "<recent local builds>"], [], withTesting);
         return withTesting ? plan.SelectMany(ImageBuildPlan.Describe) : plan.SelectMany(ImageBuildPlan.Describe).Prepend(SkippedTesting);
     }
 
@@ -70,8 +70,8 @@ public sealed class DockerBuildStage(StageContext context) : IStage
     {
         var settings = context.Settings;
         var sources = new List<string>();
-        if (await docker.Images.InspectAsync(settings.Images.Latest, cancellation) is not null)
-            sources.Add(settings.Images.Latest);
+        if (settings.Images.Latest is { } latest && await docker.Images.InspectAsync(latest, cancellation) is not null)
+            sources.Add(latest);
         var recent = await docker.Images.ListByLabelAsync(
             $"{ImageBuildPlan.RepositoryLabel}={settings.Images.Repository}", cancellation);
         sources.AddRange(recent.OrderByDescending(i => i.Created).Take(RecentBuildsUsedAsCache).Select(i => i.Id));

@@ -14,7 +14,9 @@ public sealed class RestoreStage(StageContext context) : IStage
     {
         var settings = context.Settings;
         yield return $"check the Docker engine at {settings.DockerHost} answers";
-        yield return $"pull {settings.Images.Latest} for layer cache (absent is fine)";
+        yield return settings.Images.Latest is { } latest
+            ? $"pull {latest} for layer cache (absent is fine)"
+            : "no registry configured: no last release to seed the build cache";
         foreach (var line in ImageTarballCache.Describe(settings.Cache, CachedImages)) yield return line;
     }
 
@@ -40,9 +42,19 @@ public sealed class RestoreStage(StageContext context) : IStage
         _ => "pulled and saved to cache",
     };
 
-    /// <summary>The dependency images, then any further ones named by --cache-images.</summary>
-    private IReadOnlyList<string> CachedImages =>
-        [context.Settings.MysqlImage, context.Settings.RedisImage, .. context.Settings.Cache.ExtraImages];
+    /// <summary>
+    /// The dependency images, the build's base image (outside the sandbox, whose stand-ins live in its own
+    /// registry), then any further ones named by --cache-images.
+    /// </summary>
+    private IReadOnlyList<string> CachedImages
+    {
+        get
+        {
+            var settings = context.Settings;
+            var baseImage = settings.IsSandbox ? null : settings.EffectiveBaseImage;
+            return [settings.MysqlImage, settings.RedisImage, .. baseImage is null ? Array.Empty<string>() : [baseImage], .. settings.Cache.ExtraImages];
+        }
+    }
 
     // Only the app registry's login is known; an image from any other registry is pulled anonymously.
     private ImageTarballCache Cache(RegistryCredentials? login) => new(
@@ -51,7 +63,11 @@ public sealed class RestoreStage(StageContext context) : IStage
 
     private async Task PullLatestAsync(IDockerEngine docker, RegistryCredentials? login, CancellationToken cancellation)
     {
-        var latest = context.Settings.Images.Latest;
+        if (context.Settings.Images.Latest is not { } latest)
+        {
+            Log.Note("no registry configured: building without the last release's layers");
+            return;
+        }
         try
         {
             await docker.Images.PullAsync(latest, login, cancellation);

@@ -1,3 +1,4 @@
+using Pipeline.Cache;
 using Pipeline.Cli;
 using Pipeline.Deps;
 
@@ -27,6 +28,7 @@ public sealed class TestStage(StageContext context) : IStage
         yield return _options.Keep
             ? "keep the dependency containers and network (--keep-deps)"
             : $"remove every container and network labelled {DepsPlan.RunIdLabel}={context.RunId}";
+        yield return "  " + TestResultsPublisher.Describe(context.Settings.TestResultsDirectory);
         if (TestedImageArchive.For(context.Settings, () => context.Docker) is { } archive)
             yield return "when the tests pass: " + archive.DescribeSave();
     }
@@ -55,6 +57,9 @@ public sealed class TestStage(StageContext context) : IStage
             }, cancellation);
             var exit = await docker.Containers.WaitAsync(testContainer, ExitLimit, cancellation);
 
+            await TestResultsPublisher.PublishAsync(
+                context.Settings.TestResultsDirectory, $"{context.Settings.Images.Repository} {context.Settings.Revision.ShortSha}",
+                output, exit.ExitCode, Environment.GetEnvironmentVariable, cancellation);
             var counts = NodeTestSummary.Parse(output);
             RunSummary.Add(counts is null
                 ? $"tests: no pass/fail counts (npm test exited {exit.ExitCode} before node's runner reported)"
@@ -84,8 +89,20 @@ public sealed class TestStage(StageContext context) : IStage
             var image = await docker.Images.InspectAsync(release, cancellation) ?? throw new PipelineException(
                 $"The release image {release} is not in the engine, so it cannot be archived for the deploy jobs",
                 "Build it with the testing image: run DockerBuild (don't --skip it).");
-            await archive.SaveAsync(image.Id, cancellation);
+            await archive.SaveAsync(image.Id, await ProvenanceAsync(cancellation), cancellation);
         }
+    }
+
+    /// <summary>The images this run tested against and built on, by reference and ID, as the archive records them.</summary>
+    private async Task<TestProvenance> ProvenanceAsync(CancellationToken cancellation)
+    {
+        var settings = context.Settings;
+        var images = new List<TestedImage>();
+        foreach (var service in _plan.Services)
+            images.Add(new TestedImage(service.Role, service.Image, (await context.Docker.Images.InspectAsync(service.Image, cancellation))?.Id));
+        if (settings.EffectiveBaseImage is { } baseImage)
+            images.Add(new TestedImage("base", baseImage, (await context.Docker.Images.InspectAsync(baseImage, cancellation))?.Id));
+        return new TestProvenance(settings.IsSandbox, settings.SandboxReason, context.RunId, images);
     }
 
     private async Task RemoveQuietlyAsync(string container)

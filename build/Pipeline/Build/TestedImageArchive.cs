@@ -33,8 +33,11 @@ public sealed class TestedImageArchive(Func<IDockerEngine> docker, string direct
     public string DescribeLoad() =>
         $"load the tested image {settings.Images.Release} from {Directory} (sha256 and image ID checked) instead of building: this run does not run Test";
 
-    /// <summary>Saves the release image (unless the archive already holds this very image), then drops older commits' archives.</summary>
-    public async Task SaveAsync(string imageId, CancellationToken cancellation)
+    /// <summary>
+    /// Saves the release image (unless the archive already holds this very image) with the test run's provenance,
+    /// then drops older commits' archives.
+    /// </summary>
+    public async Task SaveAsync(string imageId, TestProvenance provenance, CancellationToken cancellation)
     {
         var entry = Entry;
         CreateDirectory();
@@ -44,8 +47,10 @@ public sealed class TestedImageArchive(Func<IDockerEngine> docker, string direct
             if (manifest is not null && manifest.RecordsImage(imageId) && await TarballTransfer.VerifyAsync(entry, manifest, cancellation) is null)
                 Log.Note($"{settings.Images.Release} is already archived in {Directory}");
             else
-                await new TarballTransfer(docker().Images, compression).SaveAsync(entry, imageId, cancellation);
+                manifest = await new TarballTransfer(docker().Images, compression).SaveAsync(entry, imageId, cancellation);
+            await AtomicFile.WriteAllTextAsync(entry.NewTempPath(), entry.ManifestPath, (manifest with { TestedWith = provenance }).ToJson(), cancellation);
         }
+        Log.Note($"tested against {provenance.Describe()}");
         await CachePrune.RunAsync(Directory, [entry], StaleTempAge, cancellation);
         RunSummary.Add($"tested image archived: {entry.ManifestPath}");
     }
@@ -65,6 +70,7 @@ public sealed class TestedImageArchive(Func<IDockerEngine> docker, string direct
                 $"The archived image {release} in {Directory} is damaged: {damage}",
                 "Re-run the job that ran Test for this commit, so it archives the image again.");
 
+        CheckTestedForThisRun(manifest.TestedWith);
         var image = await docker().Images.InspectAsync(release, cancellation);
         if (manifest.RecordsImage(image?.Id))
             Log.Note($"the engine already has the tested image {release} ({manifest.ImageId[..19]})");
@@ -81,6 +87,22 @@ public sealed class TestedImageArchive(Func<IDockerEngine> docker, string direct
         CheckBuiltForThisRun(image!);
         RunSummary.Add($"image {release} {manifest.ImageId[7..19]} (the tested one, from {Directory})");
         return image!.Id;
+    }
+
+    // A deploy to real infrastructure ships only what was tested on the pinned images production runs. The sandbox
+    // swaps them for stand-ins (MariaDB for MySQL, its own Node build), so its archives are for sandbox deploys only.
+    private void CheckTestedForThisRun(TestProvenance? tested)
+    {
+        var release = settings.Images.Release;
+        if (tested is null)
+            throw new PipelineException(
+                $"The archived image {release} in {Directory} does not say what it was tested against",
+                "It was archived by an older pipeline: re-run the test job for this commit, so it archives the image again.");
+        if (tested.Sandbox && !settings.IsSandbox)
+            throw new PipelineException(
+                $"The archived image {release} was built and tested on the sandbox's stand-ins ({tested.Describe()}), not on the pinned images production runs",
+                "Re-run Test without the sandbox (CI runs leave it off; elsewhere pass --sandbox off), so the image is tested on the pinned images, then deploy.");
+        Log.Note($"the archived image was tested against {tested.Describe()} (run {tested.RunId})");
     }
 
     // The tag names the commit but not the environment: one commit can be tested on develop (staging image) and on

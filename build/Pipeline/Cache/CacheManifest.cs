@@ -32,6 +32,9 @@ public sealed record CacheManifest(
 
     public int Schema { get; init; } = CurrentSchema;
 
+    /// <summary>Only in a tested-image archive: the test run the image passed (absent in the dependency cache).</summary>
+    public TestProvenance? TestedWith { get; init; }
+
     /// <summary>The entry is for this reference and this very file (name, size and sha256 all as recorded).</summary>
     public bool Describes(string reference, string tarball, long size, string sha256) =>
         Reference == reference && Tarball == tarball && Size == size &&

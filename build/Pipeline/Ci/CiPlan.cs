@@ -10,6 +10,9 @@ namespace Pipeline.Ci;
 /// </summary>
 public sealed record CiPlan(IReadOnlyList<CiJob> Jobs, string CacheKey, IReadOnlyList<string> Graph)
 {
+    /// <summary>Where Test writes its JUnit XML (--test-results-dir, relative to the repository root).</summary>
+    public string TestResults { get; init; } = TestResultsDirectory;
+
     public const string TestTarget = "Test";
     public const string BuildTarget = "DockerBuild";
     public const string StagingTarget = "DeployStaging";
@@ -20,9 +23,28 @@ public sealed record CiPlan(IReadOnlyList<CiJob> Jobs, string CacheKey, IReadOnl
 
     public const string ArchiveVariable = "IMAGE_ARCHIVE_DIR";
 
-    public static CiPlan From(TargetGraph graph, string stagingBranch, IReadOnlyList<string> mainBranches, IReadOnlyList<string> dependencyImages)
+    /// <summary>
+    /// Days GitHub keeps the tested image. The production deploy waits for a person's approval; an approval given
+    /// later than this finds no image, and the deploy job says so and how to re-run.
+    /// </summary>
+    public const int ArchiveRetentionDays = 30;
+
+    /// <summary>Where Test writes its JUnit XML (the default of --test-results-dir), for the CIs' result pages.</summary>
+    public const string TestResultsDirectory = "test-results";
+
+    /// <summary>The files whose change invalidates the NuGet cache: the SDK pin, the Cake tool and the library.</summary>
+    public static readonly IReadOnlyList<string> NugetKeyFiles = ["global.json", ".config/dotnet-tools.json", "build/Pipeline/Pipeline.csproj"];
+
+    public const string SdkPinFile = "global.json";
+
+    /// <param name="cachedImages">The pinned dependency images and the base image: what the test job caches in ~/docker.</param>
+    public static CiPlan From(
+        TargetGraph graph, string stagingBranch, IReadOnlyList<string> mainBranches, IReadOnlyList<string> cachedImages,
+        string stagingOrigin = "--staging-branch", string mainOrigin = "--main-branches")
     {
         foreach (var target in new[] { TestTarget, BuildTarget, StagingTarget, ProductionTarget }) graph.Canonical(target);
+        stagingBranch = CiBranch.Validate(stagingBranch, stagingOrigin);
+        mainBranches = mainBranches.Select(b => CiBranch.Validate(b, mainOrigin)).ToList();
         var skip = graph.ExecutionOrder([TestTarget]).Where(t => t != BuildTarget).ToList();
         return new CiPlan(
             [
@@ -30,7 +52,7 @@ public sealed record CiPlan(IReadOnlyList<CiJob> Jobs, string CacheKey, IReadOnl
                 new CiJob("deploy-staging", StagingTarget, skip, [stagingBranch], "staging", NeedsApproval: false),
                 new CiJob("deploy-production", ProductionTarget, skip, mainBranches, "production", NeedsApproval: true),
             ],
-            "docker-images-v1-" + string.Join("-", dependencyImages.Select(Slug)),
+            "docker-images-v2-" + string.Join("-", cachedImages.Select(Slug)),
             // The whole graph is written into both files, so adding or renaming any target makes them stale.
             graph.Targets.Select(t => t.Dependencies.Count == 0 ? t.Name : $"{t.Name} -> {string.Join(", ", t.Dependencies)}").ToList());
     }

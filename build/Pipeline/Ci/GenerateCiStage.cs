@@ -1,3 +1,4 @@
+using Pipeline.Build;
 using Pipeline.Cli;
 using Pipeline.Config;
 
@@ -8,11 +9,15 @@ public sealed class GenerateCiStage(StageContext context) : IStage
 {
     private CiPlan Plan()
     {
-        var values = context.Settings.Values;
-        // The cache key names the project's pinned images, not the sandbox's stand-ins: CI runs against real AWS.
+        var settings = context.Settings;
+        var values = settings.Values;
+        // The cache key names the project's pinned images, not the sandbox's stand-ins: CI never uses the sandbox.
+        var baseImage = values.Get(PipelineParameters.BaseImage)
+            ?? DockerfileArgs.GlobalDefault(File.ReadAllText(Path.Combine(settings.ContextDirectory, settings.Dockerfile)), DockerfileArgs.BaseImageArg);
         return CiPlan.From(
             context.Graph, values.Get(PipelineParameters.StagingBranch)!, values.List(PipelineParameters.MainBranches),
-            [values.Get(PipelineParameters.MysqlImage)!, values.Get(PipelineParameters.RedisImage)!]);
+            [values.Get(PipelineParameters.MysqlImage)!, values.Get(PipelineParameters.RedisImage)!, .. baseImage is null ? Array.Empty<string>() : [baseImage]],
+            values[PipelineParameters.StagingBranch].Origin, values[PipelineParameters.MainBranches].Origin);
     }
 
     private string OutputDirectory => context.Settings.Values.Get(PipelineParameters.CiOutput) is { } dir

@@ -2,10 +2,29 @@ using System.Text;
 
 namespace Pipeline.Ci;
 
-/// <summary>.github/workflows/pipeline.yml for a plan: OIDC role assumption, protected environments, concurrency groups.</summary>
+/// <summary>
+/// .github/workflows/pipeline.yml for a plan: the SDK from global.json, OIDC role assumption, protected
+/// environments, concurrency groups, and the tested image handed from the test job to the deploy jobs.
+/// </summary>
 public static class GitHubActionsConfig
 {
     public const string Path = ".github/workflows/pipeline.yml";
+
+    /// <summary>
+    /// The actions the workflow uses, at their current majors (all run on Node 24). A test holds this table
+    /// against the published majors, so a stale one fails the suite.
+    /// </summary>
+    public const string Checkout = "actions/checkout@v7";
+    public const string SetupDotnet = "actions/setup-dotnet@v6";
+    public const string Cache = "actions/cache@v6";
+    public const string UploadArtifact = "actions/upload-artifact@v7";
+    public const string DownloadArtifact = "actions/download-artifact@v8";
+    public const string AwsCredentials = "aws-actions/configure-aws-credentials@v6";
+
+    public const string Runner = "ubuntu-24.04";
+
+    // The test job hands the image it tested to the deploy jobs as this artifact.
+    public const string ArtifactName = "tested-image";
 
     public static string Render(CiPlan plan)
     {
@@ -25,7 +44,7 @@ public static class GitHubActionsConfig
         foreach (var job in plan.Jobs)
         {
             y.AppendLine($"  {job.Name}:");
-            y.AppendLine("    runs-on: ubuntu-22.04");
+            y.AppendLine($"    runs-on: {Runner}");
             if (job.Branches is not null)
             {
                 y.AppendLine("    needs: [test]");
@@ -41,28 +60,39 @@ public static class GitHubActionsConfig
                 y.AppendLine("      id-token: write");
             }
             y.AppendLine("    steps:");
-            y.AppendLine("      - uses: actions/checkout@v4");
+            y.AppendLine($"      - uses: {Checkout}");
+            y.AppendLine($"      - uses: {SetupDotnet}");
+            y.AppendLine("        with:");
+            y.AppendLine($"          global-json-file: {CiPlan.SdkPinFile}");
             if (job.Branches is null)
             {
-                y.AppendLine("      - uses: actions/cache@v4");
+                y.AppendLine("      # The pinned dependency images and the base image, as the pipeline's own cache keeps them.");
+                y.AppendLine($"      - uses: {Cache}");
                 y.AppendLine("        with:");
                 y.AppendLine("          path: ~/docker");
                 y.AppendLine($"          key: {plan.CacheKey}");
             }
             else
             {
-                y.AppendLine("      - uses: actions/download-artifact@v4");
+                y.AppendLine("      # The release image the test job tested, loaded by DockerBuild instead of building another.");
+                y.AppendLine("      - id: tested-image");
+                y.AppendLine($"        uses: {DownloadArtifact}");
+                y.AppendLine("        continue-on-error: true");
                 y.AppendLine("        with:");
                 y.AppendLine($"          name: {ArtifactName}");
                 y.AppendLine($"          path: {CiPlan.ArchiveDirectory}");
+                y.AppendLine("      - if: steps.tested-image.outcome != 'success'");
+                y.AppendLine("        run: |");
+                y.AppendLine($"          echo \"::error title=No tested image::This run's {ArtifactName} artifact is gone: artifacts are kept {CiPlan.ArchiveRetentionDays} days, and the test job uploads it only on a deploy branch. Re-run all jobs of this workflow run, so the test job tests and uploads the image again.\"");
+                y.AppendLine("          exit 1");
             }
-            y.AppendLine("      - uses: actions/cache@v4");
+            y.AppendLine($"      - uses: {Cache}");
             y.AppendLine("        with:");
             y.AppendLine("          path: ~/.nuget/packages");
-            y.AppendLine("          key: nuget-v1-${{ hashFiles('.config/dotnet-tools.json', 'build/Pipeline/Pipeline.csproj') }}");
+            y.AppendLine($"          key: nuget-v2-${{{{ hashFiles({string.Join(", ", CiPlan.NugetKeyFiles.Select(f => $"'{f}'"))}) }}}}");
             if (job.Branches is not null)
             {
-                y.AppendLine("      - uses: aws-actions/configure-aws-credentials@v4");
+                y.AppendLine($"      - uses: {AwsCredentials}");
                 y.AppendLine("        with:");
                 y.AppendLine("          role-to-assume: ${{ vars.AWS_ROLE_ARN }}");
                 y.AppendLine("          aws-region: ${{ vars.AWS_REGION }}");
@@ -77,22 +107,30 @@ public static class GitHubActionsConfig
             }
             else
             {
-                y.AppendLine("      - uses: actions/upload-artifact@v4");
+                y.AppendLine($"      - uses: {UploadArtifact}");
                 y.AppendLine($"        if: {DeployCondition(deployBranches)}");
                 y.AppendLine("        with:");
                 y.AppendLine($"          name: {ArtifactName}");
                 y.AppendLine($"          path: {CiPlan.ArchiveDirectory}");
-                y.AppendLine("          retention-days: 1");
+                y.AppendLine($"          retention-days: {CiPlan.ArchiveRetentionDays}");
+                y.AppendLine("          # A re-run of the test job replaces the artifact instead of failing on the name.");
+                y.AppendLine("          overwrite: true");
                 y.AppendLine("          # The tarball is brotli-compressed already.");
                 y.AppendLine("          compression-level: 0");
+                y.AppendLine("      # The JUnit XML the Test target wrote (failed tests are also annotated on the run's page).");
+                y.AppendLine($"      - uses: {UploadArtifact}");
+                y.AppendLine("        if: always()");
+                y.AppendLine("        with:");
+                y.AppendLine("          name: test-results");
+                y.AppendLine($"          path: {plan.TestResults}");
+                y.AppendLine("          if-no-files-found: ignore");
+                y.AppendLine("          overwrite: true");
             }
         }
         return y.ToString();
     }
 
-    // The test job hands the image it tested to the deploy jobs as this artifact.
-    private const string ArtifactName = "tested-image";
-
+    // Branch names were validated as plain names (CiBranch): no quote can end the string literal.
     private static string DeployCondition(IEnumerable<string> branches) =>
         $"github.event_name == 'push' && ({string.Join(" || ", branches.Select(b => $"github.ref == 'refs/heads/{b}'"))})";
 

@@ -10,10 +10,23 @@ public static class EnvironmentBanner
         yield return $"Pipeline run {runId}{(dryRun ? " (dry run: nothing will be changed)" : "")}";
         yield return $"  commit:    {settings.Revision.ShortSha} on {settings.Revision.Branch} (release flavour: {settings.ReleaseAppEnv})";
         yield return settings.IsSandbox
-            ? $"  target:    the local sandbox (state in {settings.Sandbox.Directory})"
-            : "  target:    the configured registry and hosts below";
-        yield return $"  registry:  {settings.Images.RegistryRepository}";
+            ? $"  target:    the local sandbox (state in {settings.Sandbox.Directory}), because {settings.SandboxReason}"
+            : $"  target:    no sandbox, because {settings.SandboxReason}";
+        yield return $"  images:    {Images(settings)}";
+        yield return settings.Registry is null
+            ? "  registry:  none configured (Test needs none; Push and the deploys need AWS_ECR_URL)"
+            : $"  registry:  {settings.Images.RegistryRepository}";
         yield return $"  engine:    {settings.DockerHost}";
         yield return $"  staging:   {Staging.StagingBanner.Describe(settings, usesStaging)}";
+    }
+
+    // The images the tests run against and the build starts from: the sandbox's stand-ins, or the pinned ones.
+    private static string Images(PipelineSettings settings)
+    {
+        var baseImage = settings.EffectiveBaseImage is { } image
+            ? image + (settings.BaseImage is null ? " (the Dockerfile's default)" : "")
+            : "the Dockerfile's FROM";
+        return $"mysql {settings.MysqlImage}, redis {settings.RedisImage}, base {baseImage}" +
+            (settings.MysqlImage.StartsWith(SandboxProfile.Registry + "/", StringComparison.Ordinal) ? " (the sandbox's stand-ins for the pinned images)" : "");
     }
 }

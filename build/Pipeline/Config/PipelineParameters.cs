@@ -6,7 +6,7 @@ public static class PipelineParameters
     public static readonly ParameterDefinition Registry = new(
         "registry", "AWS_ECR_URL",
         "Registry host the app image is pushed to and pulled from (an ECR URL, or any registry)",
-        DefaultText: "the sandbox registry");
+        DefaultText: "the sandbox registry in the sandbox, else none (Test needs none; Push and the deploys do)");
 
     public static readonly ParameterDefinition Repository = new(
         "repository", "AWS_ECR_REPO", "Repository of the app image in that registry", Default: "sample-app");
@@ -43,7 +43,7 @@ public static class PipelineParameters
         "context", "DOCKER_CONTEXT", "Build context directory, relative to the repository root", Default: ".");
 
     public static readonly ParameterDefinition BaseImage = new(
-        "base-image", "BASE_IMAGE", "Base image passed to the Dockerfile as NODE_IMAGE",
+        "base-image", "BASE_IMAGE", "Base image passed to the Dockerfile as NODE_IMAGE (cached by Restore like the dependency images)",
         DefaultText: "the Dockerfile's own default (the sandbox's node image in the sandbox)");
 
     public static readonly ParameterDefinition CacheBust = new(
@@ -59,6 +59,11 @@ public static class PipelineParameters
     public static readonly ParameterDefinition DockerHost = new(
         "docker-host", "DOCKER_HOST", "Docker engine to use", Default: "unix:///var/run/docker.sock");
 
+    public static readonly ParameterDefinition Sandbox = new(
+        "sandbox", "PIPELINE_SANDBOX",
+        "Act on the local sandbox (on), on the pinned public images and the configured infrastructure (off), or decide (auto: the sandbox only on Debian as root, outside CI, with no registry set); the banner says which and why",
+        Default: SandboxChoice.Auto, AllowedValues: [SandboxChoice.Auto, SandboxChoice.On, SandboxChoice.Off]);
+
     public static readonly ParameterDefinition SandboxDir = new(
         "sandbox-dir", "PIPELINE_SANDBOX_DIR", "Where the local sandbox keeps its state", Default: "~/.pipeline-sandbox");
 
@@ -70,6 +75,11 @@ public static class PipelineParameters
     public static readonly ParameterDefinition KeepDeps = new(
         "keep-deps", "KEEP_DEPS", "Keep the MySQL and Redis containers and their network after Test (for debugging)",
         IsFlag: true);
+
+    public static readonly ParameterDefinition TestResultsDir = new(
+        "test-results-dir", "TEST_RESULTS_DIR",
+        "Where Test writes the results as JUnit XML (junit.xml), for CircleCI's store_test_results and other dashboards; relative to the repository root",
+        Default: "test-results");
 
     // The image tarball cache (part of Restore).
     public static readonly ParameterDefinition CacheDir = new(
@@ -210,8 +220,8 @@ public static class PipelineParameters
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
         Registry, Repository, RegistryUser, RegistryPassword, Sha, Branch, MainBranches, AppEnv,
-        Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, SandboxDir,
-        DepsTimeout, KeepDeps,
+        Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, Sandbox, SandboxDir,
+        DepsTimeout, KeepDeps, TestResultsDir,
         CacheDir, CacheCompression, CacheImages, ImageArchiveDir,
         AwsRegion, RegistryLogin, Tag, ProductionTagPrefix, StagingTagPrefix, ForcePush,
         StagingHosts, StagingSshKey, StagingSshPrivateKey, StagingKnownHosts, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,

@@ -10,7 +10,7 @@ public sealed record PipelineSettings(
     string RepositoryRoot,
     bool IsSandbox,
     SandboxProfile Sandbox,
-    string Registry,
+    string? Registry,
     ImageNames Images,
     SourceRevision Revision,
     string ReleaseAppEnv,
@@ -22,19 +22,32 @@ public sealed record PipelineSettings(
     string RedisImage,
     string DockerHost)
 {
+    /// <summary>Why this run does or does not use the sandbox (the banner prints it).</summary>
+    public string SandboxReason { get; init; } = "";
+
+    /// <summary>
+    /// The base image the build really uses: the one passed to the Dockerfile, else the Dockerfile's own default;
+    /// null when the Dockerfile names none. Restore caches it with the dependency images.
+    /// </summary>
+    public string? EffectiveBaseImage { get; init; }
+
     /// <summary>The image tarball cache Restore keeps (directory, compression, further images).</summary>
     public ImageCacheSettings Cache { get; init; } = new(ExpandHome("~/docker"), TarballCompression.Default, []);
+
+    /// <summary>Where Test writes its JUnit XML results.</summary>
+    public string TestResultsDirectory { get; init; } = "test-results";
 
     /// <summary>Where DockerBuild archives the tested release image for later jobs; null when not asked for.</summary>
     public string? ImageArchiveDirectory { get; init; }
 
     public static PipelineSettings From(
-        ParameterValues values, string repositoryRoot, Func<string, string?> environment, Func<string[], string?> git)
+        ParameterValues values, string repositoryRoot, Func<string, string?> environment, Func<string[], string?> git,
+        HostPlatform? host = null)
     {
-        var registry = values.Get(PipelineParameters.Registry);
-        var isSandbox = registry is null;
+        var choice = SandboxChoice.Decide(values, environment, host ?? HostPlatform.Current);
+        var isSandbox = choice.Use;
         var sandbox = new SandboxProfile(ExpandHome(values.Get(PipelineParameters.SandboxDir)!));
-        registry ??= SandboxProfile.Registry;
+        var registry = isSandbox ? SandboxProfile.Registry : values.Get(PipelineParameters.Registry);
 
         var repository = ImageNames.ValidateRepository(
             values.Get(PipelineParameters.Repository)!, values[PipelineParameters.Repository].Origin);
@@ -55,6 +68,7 @@ public sealed record PipelineSettings(
         // sandbox's stand-ins, since no public registry is reachable; an image given for this run is kept.
         string? Pick(ParameterDefinition parameter, string sandboxValue) =>
             isSandbox && !values.IsOverridden(parameter) ? sandboxValue : values.Get(parameter);
+        var baseImage = Pick(PipelineParameters.BaseImage, SandboxProfile.NodeImage);
 
         return new PipelineSettings(
             values,
@@ -67,12 +81,15 @@ public sealed record PipelineSettings(
             releaseAppEnv,
             context,
             dockerfile,
-            Pick(PipelineParameters.BaseImage, SandboxProfile.NodeImage),
+            baseImage,
             values.Get(PipelineParameters.CacheBust),
             Pick(PipelineParameters.MysqlImage, SandboxProfile.MysqlImage)!,
             Pick(PipelineParameters.RedisImage, SandboxProfile.RedisImage)!,
             values.Get(PipelineParameters.DockerHost)!)
         {
+            SandboxReason = choice.Reason,
+            TestResultsDirectory = Path.GetFullPath(Path.Combine(repositoryRoot, values.Get(PipelineParameters.TestResultsDir)!)),
+            EffectiveBaseImage = baseImage ?? DockerfileArgs.GlobalDefault(File.ReadAllText(Path.Combine(context, dockerfile)), DockerfileArgs.BaseImageArg),
             Cache = ImageCacheSettings.From(values, ExpandHome),
             ImageArchiveDirectory = values.Get(PipelineParameters.ImageArchiveDir) is { Length: > 0 } archive ? ExpandHome(archive) : null,
         };

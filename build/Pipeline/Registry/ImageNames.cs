@@ -5,17 +5,23 @@ namespace Pipeline.Registry;
 
 /// <summary>
 /// The names the pipeline gives the app's images. Local builds are `repo:sha` and `repo:sha-testing`, as in the
-/// original setup; the registry copy of the last release is `registry/repo:latest`.
+/// original setup; the registry copy of the last release is `registry/repo:latest`. A run with no registry (a CI
+/// test job, a laptop off the sandbox) has only the local names.
 /// </summary>
-public sealed partial record ImageNames(string Registry, string Repository, SourceRevision Revision)
+public sealed partial record ImageNames(string? Registry, string Repository, SourceRevision Revision)
 {
     public string Testing => $"{Repository}:{Revision.Sha}-testing";
 
     public string Release => $"{Repository}:{Revision.Sha}";
 
-    public string RegistryRepository => $"{Registry}/{Repository}";
+    public string RegistryRepository => $"{Registry ?? throw NoRegistry()}/{Repository}";
 
-    public string Latest => $"{RegistryRepository}:latest";
+    public static PipelineException NoRegistry() => new(
+        "No registry is configured",
+        "Set AWS_ECR_URL (and AWS_ECR_REPO) to the registry to push to and deploy from, or rehearse with --sandbox on.");
+
+    /// <summary>The last release in the registry, whose layers seed the build cache; null without a registry.</summary>
+    public string? Latest => Registry is null ? null : $"{RegistryRepository}:latest";
 
     /// <summary>Refuses a repository name the Docker reference grammar does not allow, before any call is made.</summary>
     public static string ValidateRepository(string repository, string origin)

@@ -16,6 +16,8 @@ public static class RegistryLogin
 
     public static async Task<RegistryCredentials?> ForAsync(PipelineSettings settings, AwsAccess aws, CancellationToken cancellation)
     {
+        // No registry (a test job off the sandbox): nothing to log in to, and no AWS credentials needed.
+        if (settings.Registry is null) return null;
         switch (Mode(settings))
         {
             case "none":
@@ -41,6 +43,6 @@ public static class RegistryLogin
             throw new PipelineException(
                 "Only one of REGISTRY_USER and REGISTRY_PASSWORD is set",
                 "Set both (the password as an environment variable), or neither for a registry that needs no login.");
-        return new RegistryCredentials(settings.Registry, user, password);
+        return new RegistryCredentials(settings.Registry ?? throw ImageNames.NoRegistry(), user, password);
     }
 }

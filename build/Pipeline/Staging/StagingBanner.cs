@@ -11,6 +11,8 @@ public static class StagingBanner
     /// </param>
     public static string Describe(PipelineSettings settings, bool used)
     {
+        // Staging deploys a pushed image; a run with no registry cannot use staging (RegistryRequirement says so).
+        if (settings.Registry is null) return "not used by this run (no registry)";
         StagingSettings staging;
         try
         {

@@ -84,7 +84,7 @@ public sealed class StagingPlan(StagingSettings settings, string runId)
             "none" => null,
             "basic" => RegistryLogin.For(pipeline),
             // ECR tokens are for the user AWS; the sandbox's endpoint hands out its registry user's.
-            _ => new RegistryCredentials(pipeline.Registry, pipeline.IsSandbox ? SandboxProfile.RegistryUser : "AWS", new Secret("<ECR token " + Guid.NewGuid().ToString("N") + ">")),
+            _ => new RegistryCredentials(pipeline.Registry ?? "<no registry configured>", pipeline.IsSandbox ? SandboxProfile.RegistryUser : "AWS", new Secret("<ECR token " + Guid.NewGuid().ToString("N") + ">")),
         };
     }
 }

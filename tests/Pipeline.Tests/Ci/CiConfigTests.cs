@@ -68,8 +68,8 @@ public sealed partial class CiConfigTests
     {
         var circle = Parse(Committed(CircleCiConfig.Path));
         var github = Parse(Committed(GitHubActionsConfig.Path));
-        var circleCalls = Jobs(circle).ToDictionary(j => j.Key, j => Steps(j.Value).Select(s => Child(s, "run") is YamlMappingNode run ? Text(run, "command") : null).OfType<string>().ToList());
-        var githubCalls = Jobs(github).ToDictionary(j => j.Key, j => Steps(j.Value).Select(s => Text(s, "run")).OfType<string>().ToList());
+        var circleCalls = Jobs(circle).ToDictionary(j => j.Key, j => Steps(j.Value).Select(s => Child(s, "run") is YamlMappingNode run ? Text(run, "command") : null).Where(IsBuildCall).OfType<string>().ToList());
+        var githubCalls = Jobs(github).ToDictionary(j => j.Key, j => Steps(j.Value).Select(s => Text(s, "run")).Where(IsBuildCall).OfType<string>().ToList());
         Assert.Equal(circleCalls.Keys.Order(), githubCalls.Keys.Order());
         foreach (var (job, calls) in circleCalls)
         {
@@ -101,8 +101,8 @@ public sealed partial class CiConfigTests
         var github = Jobs(Parse(Committed(GitHubActionsConfig.Path)));
 
         // Every run step gets the archive directory; the deploy calls keep DockerBuild (it loads) and skip Test.
-        var circleRuns = circle.ToDictionary(j => j.Key, j => Steps(j.Value).Select(s => Child(s, "run")).OfType<YamlMappingNode>().Single());
-        var githubRuns = github.ToDictionary(j => j.Key, j => Steps(j.Value).Single(s => Child(s, "run") is not null));
+        var circleRuns = circle.ToDictionary(j => j.Key, j => Steps(j.Value).Select(s => Child(s, "run")).OfType<YamlMappingNode>().Single(r => IsBuildCall(Text(r, "command"))));
+        var githubRuns = github.ToDictionary(j => j.Key, j => Steps(j.Value).Single(s => IsBuildCall(Text(s, "run"))));
         foreach (var job in circle.Keys)
         {
             Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(circleRuns[job], "environment")!, CiPlan.ArchiveVariable));
@@ -118,22 +118,24 @@ public sealed partial class CiConfigTests
         // The test job hands the directory over; each deploy job takes it before its run step.
         var persisted = Steps(circle["test"]).Select(s => Child(s, "persist_to_workspace")).OfType<YamlMappingNode>().Single();
         Assert.Equal(CiPlan.ArchiveDirectory, Text(persisted, "root"));
-        var uploaded = Steps(github["test"]).Single(s => Text(s, "uses")?.StartsWith("actions/upload-artifact@") == true);
+        var uploaded = Steps(github["test"]).Single(s => Text(s, "uses")?.StartsWith("actions/upload-artifact@") == true && Text(Child(s, "with")!, "name") == GitHubActionsConfig.ArtifactName);
         Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(uploaded, "with")!, "path"));
         foreach (var job in new[] { "deploy-staging", "deploy-production" })
         {
             var circleSteps = Steps(circle[job]).ToList();
             var attach = circleSteps.FindIndex(s => Child(s, "attach_workspace") is not null);
-            Assert.True(attach >= 0 && attach < circleSteps.FindIndex(s => Child(s, "run") is not null), job);
+            Assert.True(attach >= 0 && attach < circleSteps.FindIndex(s => Child(s, "run") is YamlMappingNode run && IsBuildCall(Text(run, "command"))), job);
             Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(circleSteps[attach], "attach_workspace")!, "at"));
 
             var githubSteps = Steps(github[job]).ToList();
             var download = githubSteps.FindIndex(s => Text(s, "uses")?.StartsWith("actions/download-artifact@") == true);
-            Assert.True(download >= 0 && download < githubSteps.FindIndex(s => Child(s, "run") is not null), job);
+            Assert.True(download >= 0 && download < githubSteps.FindIndex(s => IsBuildCall(Text(s, "run"))), job);
             Assert.Equal(Text(Child(uploaded, "with")!, "name"), Text(Child(githubSteps[download], "with")!, "name"));
             Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(githubSteps[download], "with")!, "path"));
         }
     }
+
+    private static bool IsBuildCall(string? command) => command?.StartsWith("./build.sh ", StringComparison.Ordinal) == true;
 
     private static async Task<HashSet<string>> DeclaredTargetsAsync()
     {

@@ -19,10 +19,19 @@ public static class BuildScript
             WorkingDirectory = RepositoryRoot,
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        // A CI job's own variables must not steer the runs under test.
-        foreach (var name in new[] { "CIRCLE_SHA1", "CIRCLE_BRANCH", "GITHUB_SHA", "GITHUB_REF_NAME", "GITHUB_HEAD_REF", "AWS_ECR_URL" })
+        // A CI job's own variables must not steer the runs under test: the suite runs them as on a developer's
+        // machine, and asks for the sandbox explicitly (CI runs leave it off by default), unless a test names a
+        // registry or a sandbox choice of its own.
+        foreach (var name in new[]
+                 {
+                     "CIRCLE_SHA1", "CIRCLE_BRANCH", "GITHUB_SHA", "GITHUB_REF_NAME", "GITHUB_HEAD_REF", "AWS_ECR_URL",
+                     "CI", "GITHUB_ACTIONS", "CIRCLECI", "GITHUB_STEP_SUMMARY", "PIPELINE_SANDBOX",
+                 })
             start.Environment.Remove(name);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        environment ??= new Dictionary<string, string>();
+        if (!environment.ContainsKey("AWS_ECR_URL") && !environment.ContainsKey("PIPELINE_SANDBOX"))
+            start.Environment["PIPELINE_SANDBOX"] = "on";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };

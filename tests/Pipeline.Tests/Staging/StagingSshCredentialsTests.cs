@@ -31,7 +31,7 @@ public sealed class StagingSshCredentialsTests : IDisposable
         var all = env.ToList();
         all.Add(("STAGING_HOSTS", "staging-1=root@staging.example:2222"));
         if (sandboxDir is null) all.Add(("AWS_ECR_URL", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
-        else all.Add(("PIPELINE_SANDBOX_DIR", sandboxDir));
+        else all.AddRange([("PIPELINE_SANDBOX_DIR", sandboxDir), ("PIPELINE_SANDBOX", "on")]);
         string? Env(string name) => all.FirstOrDefault(v => v.Name == name).Value;
         var values = SettingsResolver.Resolve(cli ?? new(), Env, json);
         var pipeline = PipelineSettings.From(values, _root, Env, args => args.Contains("--abbrev-ref") ? "develop" : Sha);

@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+
+namespace Pipeline.Ci;
+
+/// <summary>
+/// Branch names that go into the generated files: into a GitHub expression (`github.ref == 'refs/heads/…'`) and a
+/// CircleCI branch filter. Only plain branch names pass, so nothing pasted there can change what the file means
+/// (a quote in "develop' || true || 'x" would make the staging deploy, which gets the SSH key, run on every branch).
+/// </summary>
+public static partial class CiBranch
+{
+    public static string Validate(string branch, string origin)
+    {
+        if (Plain().IsMatch(branch) && !branch.Contains("..") && !branch.Contains("//") &&
+            !branch.EndsWith('/') && !branch.EndsWith('.') && !branch.EndsWith(".lock", StringComparison.Ordinal) && branch.Length <= 200)
+            return branch;
+        throw new PipelineException(
+            $"{origin}: '{Shown(branch)}' is not a plain branch name",
+            "Use letters, digits and . _ - / (as in develop, release/2.x), starting with a letter or digit: the name is written into GitHub expressions and CircleCI filters.");
+    }
+
+    // What the error shows: control characters (a newline would break the message) as their code.
+    private static string Shown(string branch) =>
+        string.Concat(branch.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/-]*\z")]
+    private static partial Regex Plain();
+}

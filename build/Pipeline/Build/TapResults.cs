@@ -49,7 +49,7 @@ public static partial class TapResults
                 : directive is "SKIP" or "TODO" ? TestOutcome.Skipped
                 : TestOutcome.Passed;
             var duration = yaml.TryGetValue("duration_ms", out var ms) && double.TryParse(ms, CultureInfo.InvariantCulture, out var value)
-                ? TimeSpan.FromMilliseconds(value) : TimeSpan.Zero;
+                ? TimeSpan.FromTicks((long)Math.Round(value * TimeSpan.TicksPerMillisecond)) : TimeSpan.Zero;
             string? message = null;
             if (outcome == TestOutcome.Failed)
                 message = yaml.GetValueOrDefault("error") ?? yaml.GetValueOrDefault("failureType") ?? "failed";

@@ -54,6 +54,17 @@ public sealed class TestedImageArchiveTests : IAsyncLifetime
         {
             Assert.Equal(tested.Id, json.RootElement.GetProperty("imageId").GetString());
             Assert.Equal(Release, json.RootElement.GetProperty("reference").GetString());
+            // What it was tested against: this run was on the sandbox, so its stand-ins, by reference and ID.
+            var testedWith = json.RootElement.GetProperty("testedWith");
+            Assert.True(testedWith.GetProperty("sandbox").GetBoolean());
+            var images = testedWith.GetProperty("images").EnumerateArray().ToDictionary(i => i.GetProperty("role").GetString()!);
+            Assert.Equal(["base", "mysql", "redis"], images.Keys.Order());
+            foreach (var image in images.Values)
+            {
+                var reference = image.GetProperty("reference").GetString()!;
+                Assert.StartsWith("127.0.0.1:5000/sandbox/", reference);
+                Assert.Equal((await Engine.Images.InspectAsync(reference, Cancellation))?.Id, image.GetProperty("imageId").GetString());
+            }
         }
 
         // A deploy job's machine has neither image.
@@ -67,6 +78,13 @@ public sealed class TestedImageArchiveTests : IAsyncLifetime
         Assert.DoesNotContain("built ", loadOutput);
         Assert.Equal(tested.Id, (await Engine.Images.InspectAsync(Release, Cancellation))?.Id);
         Assert.Null(await Engine.Images.InspectAsync(Release + "-testing", Cancellation));
+
+        // A run off the sandbox deploys only what was tested on the pinned images, never the sandbox's stand-ins.
+        var (realExit, realOutput) = await BuildScript.RunAsync(
+            ["DockerBuild", "--skip", "Restore"], new Dictionary<string, string>(Environment(_archive)) { ["PIPELINE_SANDBOX"] = "off" });
+        Assert.NotEqual(0, realExit);
+        Assert.Contains($"The archived image {Release} was built and tested on the sandbox's stand-ins", realOutput);
+        Assert.Contains("--sandbox off", realOutput);
 
         // The tag names the commit, not the environment: a production run refuses the staging build.
         var (envExit, envOutput) = await BuildWithoutTestAsync(_archive, "--app-env", "production");

@@ -1,3 +1,4 @@
+using Pipeline.Ci;
 using Pipeline.Tests.EndToEnd;
 using YamlDotNet.RepresentationModel;
 
@@ -10,13 +11,11 @@ namespace Pipeline.Tests.Ci;
 /// </summary>
 public sealed partial class CircleCiRulesTests
 {
-    private const string CommittedPath = ".circleci/config.yml";
-
     [Fact]
     public void The_committed_CircleCI_config_breaks_no_rule()
     {
-        var errors = CircleCiRules.Validate(File.ReadAllText(Path.Combine(BuildScript.RepositoryRoot, CommittedPath)));
-        Assert.True(errors.Count == 0, $"{CommittedPath} breaks CircleCI's rules:\n{string.Join('\n', errors)}");
+        var errors = CircleCiRules.Validate(File.ReadAllText(Path.Combine(BuildScript.RepositoryRoot, CircleCiConfig.Path)));
+        Assert.True(errors.Count == 0, $"{CircleCiConfig.Path} breaks CircleCI's rules:\n{string.Join('\n', errors)}");
     }
 
     // configuration-reference#serial-group: serial-group is a key of a job's entry in a workflow. The committed file
@@ -25,7 +24,7 @@ public sealed partial class CircleCiRulesTests
     public void The_committed_config_with_serial_group_on_the_workflow_entries_breaks_no_rule()
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(Path.Combine(BuildScript.RepositoryRoot, CommittedPath))));
+        stream.Load(new StringReader(File.ReadAllText(Path.Combine(BuildScript.RepositoryRoot, CircleCiConfig.Path))));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         MoveSerialGroupsToWorkflowEntries(root);
         var text = new StringWriter();

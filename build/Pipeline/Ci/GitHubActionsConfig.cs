@@ -137,7 +137,7 @@ public static class GitHubActionsConfig
     /// <summary>The settings a deploy job takes from the environment's variables (AWS needs no secret: OIDC).</summary>
     private static IEnumerable<string> DeployVariables(string target) => target == CiPlan.StagingTarget
         ? ["AWS_ECR_URL", "STAGING_HOSTS", "STAGING_KNOWN_HOSTS"]
-        : ["AWS_ECR_URL", "ECS_CLUSTER", "ECS_SERVICE"];
+        : ["AWS_ECR_URL", "ECS_CLUSTER", "ECS_SERVICE", "ECS_CONTAINER"];
 
     /// <summary>
     /// What a deploy job takes from the environment's secrets: the staging hosts' SSH key, as text, since a runner

@@ -54,9 +54,13 @@ public static class TaskDefinitionClone
             changes.Add(new ImageChange(container["name"]?.GetValue<string>() ?? "?", old, newImage));
         }
         if (changes.Count == 0)
+        {
+            var containers = (request["containerDefinitions"] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(c => $"{c["name"]?.GetValue<string>()} ({c["image"]?.GetValue<string>()})");
             throw new PipelineException(
-                "No container of the task definition runs the app",
-                "Set --ecs-container to the container's name in the task definition.");
+                $"No container of the task definition runs the app (it has: {string.Join(", ", containers)})",
+                "Set --ecs-container / ECS_CONTAINER to the name of the container that runs the app.");
+        }
         return new Result(request, changes, unknown);
     }
 }

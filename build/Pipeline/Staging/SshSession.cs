@@ -17,9 +17,7 @@ public sealed class SshSession : IAsyncDisposable
     public SshSession(StagingSettings settings)
     {
         _settings = settings;
-        // Made with mode 700 by .NET on Unix. Sockets are named by a 40-character hash (%C), so the path stays under
-        // the 108-byte socket limit in any usual temp dir.
-        _controlDirectory = Directory.CreateTempSubdirectory("pipeline-ssh-");
+        _controlDirectory = CreateControlDirectory();
         try
         {
             _credentials = SshCredentialFiles.Write(settings, _controlDirectory.FullName);
@@ -29,6 +27,23 @@ public sealed class SshSession : IAsyncDisposable
             _controlDirectory.Delete(recursive: true);
             throw;
         }
+    }
+
+    // A Unix socket's path is at most 107 bytes, and ssh names a control socket by a 40-character hash (%C) plus a
+    // 17-character temporary suffix while it binds. A long TMPDIR (a CI runner's nested temp dir) would leave no
+    // room, so the directory then goes to /tmp. Mode 700 either way: no other user can ride on the sockets.
+    private const int SocketPathLimit = 107;
+    private const int SocketNameLength = 1 + 40 + 17;
+
+    private static DirectoryInfo CreateControlDirectory()
+    {
+        var name = "pipeline-ssh-" + Guid.NewGuid().ToString("N")[..8];
+        var temp = Path.GetTempPath();
+        var parent = OperatingSystem.IsWindows() || Path.Combine(temp, name).Length + SocketNameLength <= SocketPathLimit ? temp : "/tmp";
+        var path = Path.Combine(parent, name);
+        return OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(path)
+            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>The private directory of this session's control sockets and written key files.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Pipeline.Docker;
 
@@ -8,7 +7,6 @@ namespace Pipeline.Tests.EndToEnd;
 [Collection(BuildScriptCollection.Name)]
 public sealed class DeployProductionTests : IAsyncLifetime
 {
-    private static readonly string SandboxDir = Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".pipeline-sandbox");
     private readonly BuiltImages _images = new("e2e-prod-");
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -109,19 +107,5 @@ public sealed class DeployProductionTests : IAsyncLifetime
     private static async Task<int> RevisionCountAsync() =>
         (await Aws("ecs", "list-task-definitions", "--family-prefix", "sample-app"))["taskDefinitionArns"]!.AsArray().Count;
 
-    /// <summary>Debian's aws CLI with the sandbox's profile: a client that shares no code with the pipeline.</summary>
-    private static async Task<JsonNode> Aws(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("/usr/bin/aws") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--endpoint-url", "http://127.0.0.1:4566", "--region", "us-east-1", "--profile", "sandbox", "--output", "json" }.Concat(arguments))
-            start.ArgumentList.Add(argument);
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(SandboxDir, "aws", "credentials");
-        start.Environment["AWS_CONFIG_FILE"] = Path.Combine(SandboxDir, "aws", "config");
-        using var process = Process.Start(start)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"aws {string.Join(' ', arguments)} failed: {stderr}");
-        return JsonNode.Parse(stdout)!;
-    }
+    private static Task<JsonNode> Aws(params string[] arguments) => SandboxAwsCli.RunAsync(arguments);
 }

@@ -158,8 +158,10 @@ describe('drainServer', { timeout: 15000 }, () => {
     const released = new Promise((resolve) => { release = resolve; });
     let requestArrived;
     const arrived = new Promise((resolve) => { requestArrived = resolve; });
+    let slowAnswered = false;
     const server = http.createServer(async (req, res) => {
       if (req.url === '/slow') {
+        res.on('finish', () => { slowAnswered = true; });
         requestArrived();
         await released;
       }
@@ -183,10 +185,9 @@ describe('drainServer', { timeout: 15000 }, () => {
     });
     await arrived;
 
-    let drained = false;
-    const draining = drainServer(server, { timeoutMs: 5000 }).then((r) => { drained = true; return r; });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(drained, false, 'must wait for the in-flight request');
+    // Whatever the timing, the drain may only resolve once the in-flight request has been answered.
+    const draining = drainServer(server, { timeoutMs: 5000 }).then((r) => ({ ...r, slowAnsweredFirst: slowAnswered }));
+    assert.equal(server.listening, false, 'stops listening at once');
 
     const refused = await new Promise((resolve) => {
       http.get({ port, host: '127.0.0.1', path: '/fast' }, () => resolve(false)).on('error', () => resolve(true));
@@ -195,18 +196,20 @@ describe('drainServer', { timeout: 15000 }, () => {
 
     release();
     assert.deepEqual(await slow, { status: 200, body: 'done' });
-    assert.deepEqual(await draining, { forced: false });
+    assert.deepEqual(await draining, { forced: false, slowAnsweredFirst: true }, 'must wait for the in-flight request');
     agent.destroy();
   });
 
   it('cuts off requests that outlive the timeout and says so', async () => {
-    const server = http.createServer(() => { /* never answers */ });
+    let requestArrived;
+    const arrived = new Promise((resolve) => { requestArrived = resolve; });
+    const server = http.createServer(() => { requestArrived(); /* never answers */ });
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address();
     const hung = new Promise((resolve) => {
       http.get({ port, host: '127.0.0.1', path: '/' }, () => resolve('answered')).on('error', () => resolve('cut off'));
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrived;
     assert.deepEqual(await drainServer(server, { timeoutMs: 200 }), { forced: true });
     assert.equal(await hung, 'cut off');
   });

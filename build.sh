@@ -6,6 +6,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# PIPELINE_BOOTSTRAP_TRACE=1 says on stderr which Cake runs and which lock is taken: the choices below fall back
+# silently by design, and the tests (or a puzzled user) need to see which way they went.
+trace() { if [[ -n ${PIPELINE_BOOTSTRAP_TRACE:-} ]]; then echo "build.sh: $*" >&2; fi; }
+
 cake_version=$(sed -n 's/.*"version": *"\([0-9.]*\)".*/\1/p' .config/dotnet-tools.json | tail -n 1)
 if [[ ! -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$cake_version" ]]; then
   echo "Restoring Cake.Tool $cake_version ..."
@@ -35,6 +39,7 @@ assembly=$library/bin/cake/Pipeline.dll
 if command -v flock >/dev/null; then
   mkdir -p "$library/obj"
   exec 8>"$library/obj/build.sh.lock"
+  trace "lock: flock $library/obj/build.sh.lock"
   flock 8
 fi
 if [[ ! -f $assembly ]] || [[ -n $(find "$library" \( -path "$library/bin" -o -path "$library/obj" \) -prune -o -type f -newer "$assembly" -print -quit) ]]; then
@@ -61,4 +66,5 @@ exec 8>&-
 argv=""
 for arg in "$@"; do argv+="$arg"$'\x1f'; done
 export PIPELINE_ARGV="$argv" PIPELINE_ROOT="$root"
+trace "runs ${cake[*]} build/build.cake"
 exec "${cake[@]}" build/build.cake

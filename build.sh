@@ -19,15 +19,19 @@ fi
 # `dotnet cake` runs Cake as a child process and passes no signal on: a SIGINT or SIGTERM sent to this script's
 # pid (by CI, a test, `kill`) would end the parent and never reach the pipeline's cleanup. So Cake's own assembly
 # is run, for the newest target framework this machine's runtime can load, with exec: this pid is Cake itself.
+# Only the glob's * is left unquoted, so a space in HOME or NUGET_PACKAGES stays inside one path.
 cake=(dotnet cake)
 runtime_major=$(dotnet --list-runtimes | sed -n 's/^Microsoft\.NETCore\.App \([0-9]*\)\..*/\1/p' | sort -n | tail -n 1)
-for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$cake_version/tools/net"*/ 2>/dev/null | sort -V -r); do
-  framework=$(basename "$tools")
-  framework_major=${framework#net}
+chosen_major=0
+for tools in "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$cake_version/tools/net"*/; do
+  tools=${tools%/}
+  framework_major=${tools##*/net}
   framework_major=${framework_major%%.*}
-  if [[ -f $tools/any/Cake.dll && $framework_major -le ${runtime_major:-0} ]]; then
+  # An unmatched glob stays as the pattern itself and fails the -f test.
+  if [[ -f $tools/any/Cake.dll && $framework_major =~ ^[0-9]+$ ]] &&
+    ((framework_major <= ${runtime_major:-0} && framework_major > chosen_major)); then
     cake=(dotnet "$tools/any/Cake.dll")
-    break
+    chosen_major=$framework_major
   fi
 done
 export CAKE_SETTINGS_ENABLESCRIPTCACHE=true

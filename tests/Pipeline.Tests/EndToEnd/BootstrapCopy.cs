@@ -40,8 +40,8 @@ public sealed class BootstrapCopy : IDisposable
         return copy;
     }
 
-    /// <summary>A file newer than the built library, as a pull would bring; not a source, so the rebuild is quick.</summary>
-    public void MakeLibraryStale() => File.WriteAllText(Path.Combine(Root, "build", "Pipeline", "pulled.stamp"), "");
+    /// <summary>A library source newer than the built library, as after a pull.</summary>
+    public void MakeLibraryStale() => File.SetLastWriteTimeUtc(Path.Combine(Root, "build", "Pipeline", "PipelineHost.cs"), DateTime.UtcNow);
 
     /// <summary>How many runs' outputs say they built the library.</summary>
     public static int Builds(IEnumerable<string> outputs) =>

@@ -33,7 +33,7 @@ count_xunit "$logs/xunit.log" "$xunit_exit" "$(dotnet sln Build.sln list | grep 
 # in CI (CI=true), where the pipeline leaves the sandbox off by default, so it asks for the sandbox explicitly.
 echo "==> node: ./build.sh Test --sandbox on"
 ./build.sh Test --sandbox on 2>&1 | tee "$logs/node.log"
-count_node "$logs/node.log"
+count_node "$logs/node.log" "${PIPESTATUS[0]}"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

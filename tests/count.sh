@@ -32,9 +32,16 @@ count_xunit() {
   fi
 }
 
-# count_node LOG EXIT: the app's tests as ./build.sh Test prints them, "tests: Passed: N, Failed: N".
+# count_node LOG EXIT: the app's tests as ./build.sh Test prints them, "tests: Passed: N, Failed: N". A run that
+# exits non-zero with no failed test counted (its Test target failed after the counts, it crashed, or the suite's
+# timeout cut it short) is one failure more; failed tests, or no counts at all, already are.
 count_node() {
-  local log=$1 summary
+  local log=$1 exit_code=$2 summary fail
   summary=$(grep -E 'tests: Passed: [0-9]+, Failed: [0-9]+' "$log" | tail -n 1 || true)
-  count node "$(sed -n 's/.*Passed: \([0-9]*\).*/\1/p' <<<"$summary")" "$(sed -n 's/.*Failed: \([0-9]*\).*/\1/p' <<<"$summary")"
+  fail=$(sed -n 's/.*Failed: \([0-9]*\).*/\1/p' <<<"$summary")
+  count node "$(sed -n 's/.*Passed: \([0-9]*\).*/\1/p' <<<"$summary")" "$fail"
+  if [[ $exit_code -ne 0 && -n $summary && ${fail:-0} -eq 0 ]]; then
+    echo "test.sh: ./build.sh Test exited $exit_code without a failed test; counting one failure" >&2
+    failed=$((failed + 1))
+  fi
 }

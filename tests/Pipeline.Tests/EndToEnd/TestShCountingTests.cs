@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Pipeline.Tests.EndToEnd;
 
 /// <summary>
@@ -17,6 +19,22 @@ public sealed class TestShCountingTests
     [Fact]
     public async Task A_node_run_with_no_counts_is_one_failure()
     {
+        Assert.Equal("0 passed, 1 failed", await TotalsAsync("count_node", "Test failed: no engine\n", exitCode: 1));
+    }
+
+    [Fact]
+    public async Task A_node_run_that_exits_non_zero_after_printing_no_failed_test_counts_one_failure()
+    {
+        // The Test target failed after its counts (teardown, a crash), or the suite's timeout cut it short.
+        Assert.Equal("5 passed, 1 failed", await TotalsAsync("count_node", NodeCounts, exitCode: 1));
+        Assert.Equal("5 passed, 1 failed", await TotalsAsync("count_node", NodeCounts, exitCode: 143));
+    }
+
+    [Fact]
+    public async Task A_node_run_that_exits_non_zero_for_its_failed_tests_is_not_counted_twice()
+    {
+        Assert.Equal("3 passed, 2 failed",
+            await TotalsAsync("count_node", "Test       tests: Passed: 3, Failed: 2 (1 cancelled)\n", exitCode: 1));
         Assert.Equal("0 passed, 1 failed", await TotalsAsync("count_node", "Test failed: no engine\n", exitCode: 1));
     }
 
@@ -45,7 +63,8 @@ public sealed class TestShCountingTests
             var (exit, output) = await ScriptProcess.RunAsync("bash", ["-c", script, "count", file, exitCode.ToString(), .. more],
                 BuildScript.RepositoryRoot, new Dictionary<string, string?>(), TimeSpan.FromSeconds(30));
             Assert.True(exit == 0, output);
-            return output.TrimEnd().Split('\n')[^1];
+            // The complaints on stderr may arrive after it: the totals line is found by its shape.
+            return Assert.Single(output.Split('\n'), l => Regex.IsMatch(l, @"^[0-9]+ passed, [0-9]+ failed$"));
         }
         finally
         {

@@ -21,8 +21,11 @@ $assembly = "$library/bin/cake/Pipeline.dll"
 $stale = -not (Test-Path $assembly)
 if (-not $stale) {
     $built = (Get-Item $assembly).LastWriteTimeUtc
+    # Only the library's own bin/ and obj/ are outputs: the path is matched relative to it, so a checkout that itself
+    # sits under some bin/ or obj/ directory still sees its sources.
+    $libraryPath = (Resolve-Path $library).Path
     $stale = [bool](Get-ChildItem $library -Recurse -File |
-        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTimeUtc -gt $built } |
+        Where-Object { [IO.Path]::GetRelativePath($libraryPath, $_.FullName) -notmatch '^(bin|obj)[\\/]' -and $_.LastWriteTimeUtc -gt $built } |
         Select-Object -First 1)
 }
 if ($stale) {

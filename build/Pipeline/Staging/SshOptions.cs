@@ -16,6 +16,20 @@ public sealed record SshOptions(string? KnownHosts, string? IdentityFile, TimeSp
     /// <summary>The setting the key came from, for errors.</summary>
     public string KeyName { get; init; } = "--staging-ssh-key / STAGING_SSH_KEY";
 
+    private string ControlPath => "ControlPath=" + ConfigValue(PercentLiteral(ControlDirectory) + "/%C");
+
+    // ssh reads an -o value as a line of ssh_config and splits it at whitespace (a TMPDIR with a space broke every
+    // call), so such a value goes in double quotes, where \" and \\ stand for themselves. Both path options also
+    // expand %-tokens, so a literal % is written %%.
+    private static string PathValue(string path) => ConfigValue(PercentLiteral(path));
+
+    private static string PercentLiteral(string path) => path.Replace("%", "%%");
+
+    private static string ConfigValue(string value) =>
+        value.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '\\' or '#')
+            ? "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""
+            : value;
+
     public IReadOnlyList<string> For(StagingHost host)
     {
         var argv = new List<string>
@@ -25,7 +39,7 @@ public sealed record SshOptions(string? KnownHosts, string? IdentityFile, TimeSp
             "-o", "StrictHostKeyChecking=yes",
         };
         if (KnownHosts is not null)
-            argv.AddRange(["-o", "UserKnownHostsFile=" + KnownHosts, "-o", "GlobalKnownHostsFile=/dev/null"]);
+            argv.AddRange(["-o", "UserKnownHostsFile=" + PathValue(KnownHosts), "-o", "GlobalKnownHostsFile=/dev/null"]);
         if (IdentityFile is not null)
             argv.AddRange(["-o", "IdentitiesOnly=yes", "-i", IdentityFile]);
         argv.AddRange(
@@ -36,7 +50,7 @@ public sealed record SshOptions(string? KnownHosts, string? IdentityFile, TimeSp
             "-o", "ServerAliveCountMax=3",
             "-o", "ControlMaster=auto",
             // %C is a hash of host, port and user: short enough for the 108-byte socket path limit.
-            "-o", $"ControlPath={ControlDirectory}/%C",
+            "-o", ControlPath,
             "-o", $"ControlPersist={ControlPersistSeconds}",
             "-o", "LogLevel=ERROR",
             "-p", host.SshPort.ToString(),
@@ -49,5 +63,5 @@ public sealed record SshOptions(string? KnownHosts, string? IdentityFile, TimeSp
 
     /// <summary>Asks the host's master connection to exit, so nothing is left behind after the run.</summary>
     public IReadOnlyList<string> Exit(StagingHost host) =>
-        ["ssh", "-o", $"ControlPath={ControlDirectory}/%C", "-p", host.SshPort.ToString(), "-l", host.User, "-O", "exit", host.Address];
+        ["ssh", "-o", ControlPath, "-p", host.SshPort.ToString(), "-l", host.User, "-O", "exit", host.Address];
 }

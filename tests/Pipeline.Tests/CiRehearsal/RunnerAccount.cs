@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using Pipeline.Tests.EndToEnd;
 
 namespace Pipeline.Tests.CiRehearsal;
 
@@ -51,7 +51,7 @@ public static class RunnerAccount
             start.ArgumentList.Add(argument);
         start.Environment.Clear();
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        return await RunAsync(start, timeout, onLine);
+        return await ScriptProcess.RunAsync(start, timeout, onLine);
     }
 
     public static async Task<string> RootCheckedAsync(string program, IReadOnlyList<string> arguments)
@@ -66,36 +66,6 @@ public static class RunnerAccount
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         if (directory is not null) start.WorkingDirectory = directory;
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        return RunAsync(start, TimeSpan.FromMinutes(5), null);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo start, TimeSpan timeout, Action<string>? onLine)
-    {
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        void Line(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.AppendLine(line);
-            onLine?.Invoke(line);
-        }
-        process.OutputDataReceived += (_, e) => Line(e.Data);
-        process.ErrorDataReceived += (_, e) => Line(e.Data);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish in {timeout}. Output:\n{output}");
-        }
-        process.WaitForExit();
-        lock (output) return (process.ExitCode, output.ToString());
+        return ScriptProcess.RunAsync(start, TimeSpan.FromMinutes(5));
     }
 }

@@ -46,7 +46,7 @@ public sealed class NodeTestSummaryTests
         var counts = Parse(MixedTap);
         Assert.Equal(new TestCounts(Passed: 1, Failed: 2, Cancelled: 1, Skipped: 1, Todo: 1), counts);
         Assert.Equal("Passed: 1, Failed: 2 (1 cancelled), Skipped: 1, Todo: 1", counts.ToString());
-        // test.sh: grep -E 'tests: Passed: [0-9]+, Failed: [0-9]+' and sed 's/.*Failed: \([0-9]*\).*/\1/p'.
+        // tests/count.sh (count_node): grep -E 'tests: Passed: [0-9]+, Failed: [0-9]+' and sed 's/.*Failed: \([0-9]*\).*/\1/p'.
         Assert.Matches(@"^Passed: [0-9]+, Failed: [0-9]+", counts.ToString());
     }
 

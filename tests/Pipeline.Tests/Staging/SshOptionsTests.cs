@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Pipeline.Staging;
+using Pipeline.Tests.EndToEnd;
 
 namespace Pipeline.Tests.Staging;
 
@@ -31,6 +33,43 @@ public sealed class SshOptionsTests
     {
         var options = new SshOptions(null, null, TimeSpan.FromSeconds(10), "/c");
         Assert.Equal("ssh -o ControlPath=/c/%C -p 2222 -l root -O exit 127.0.0.1", ShellQuote.Join(options.Exit(_host)));
+    }
+
+    [Fact]
+    public void A_directory_with_a_space_stays_one_ssh_config_value()
+    {
+        // A TMPDIR with a space: ssh splits an -o value at whitespace unless it is quoted as in ssh_config.
+        var options = new SshOptions("/tmp/my dir/known_hosts", null, TimeSpan.FromSeconds(10), "/tmp/my dir/pipeline-ssh-x");
+        Assert.Contains("ControlPath=\"/tmp/my dir/pipeline-ssh-x/%C\"", options.For(_host));
+        Assert.Contains("UserKnownHostsFile=\"/tmp/my dir/known_hosts\"", options.For(_host));
+        Assert.Contains("ControlPath=\"/tmp/my dir/pipeline-ssh-x/%C\"", options.Exit(_host));
+    }
+
+    [Fact]
+    public void Percent_signs_quotes_and_backslashes_in_a_directory_are_escaped_for_ssh()
+    {
+        var options = new SshOptions(null, null, TimeSpan.FromSeconds(10), """/tmp/50% "a"\b""");
+        Assert.Contains("ControlPath=\"/tmp/50%% \\\"a\\\"\\\\b/%C\"", options.For(_host));
+    }
+
+    // ssh -G parses the options as a connection would and prints the result, connecting nowhere: the judge of how
+    // OpenSSH itself reads the control path and known_hosts the options give.
+    [Theory]
+    [InlineData("/tmp/pipeline tests/pipeline-ssh-x")]
+    [InlineData("""/tmp/50% "odd"\dir/pipeline-ssh-x""")]
+    public async Task OpenSsh_reads_the_control_path_and_known_hosts_as_given(string directory)
+    {
+        var options = new SshOptions(directory + "/known_hosts", null, TimeSpan.FromSeconds(10), directory);
+        var argv = options.For(_host);
+
+        var (exitCode, output) = await ScriptProcess.RunAsync(argv[0], ["-G", "-F", "/dev/null", .. argv.Skip(1)], "/",
+            new Dictionary<string, string?>(), TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, output);
+        var settings = output.Split('\n').Select(l => l.TrimEnd('\r').Split(' ', 2)).Where(p => p.Length == 2)
+            .GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1]);
+        Assert.Matches("^" + Regex.Escape(directory) + "/[0-9a-f]{40}$", settings["controlpath"]);
+        Assert.Equal(directory + "/known_hosts", settings["userknownhostsfile"]);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Pipeline.Tests.EndToEnd;
 
@@ -11,14 +10,22 @@ public static class BuildScript
     public static async Task<(int ExitCode, string Output)> RunAsync(
         IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, "build.sh"))
+        var list = arguments.ToList();
+        using var run = Start(list, environment);
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = RepositoryRoot,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+            return await run.WaitForExitAsync(timeout ?? TimeSpan.FromMinutes(10));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"./build.sh {string.Join(' ', list)} did not finish. Output:\n{run.Output}");
+        }
+    }
+
+    /// <summary>Starts ./build.sh as a user would and returns it running, for tests that act while it runs.</summary>
+    public static RunningBuild Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, "build.sh")) { WorkingDirectory = RepositoryRoot };
         // A CI job's own variables must not steer the runs under test: the suite runs them as on a developer's
         // machine, and asks for the sandbox explicitly (CI runs leave it off by default), unless a test names a
         // registry or a sandbox choice of its own.
@@ -32,27 +39,7 @@ public static class BuildScript
         if (!environment.ContainsKey("AWS_ECR_URL") && !environment.ContainsKey("PIPELINE_SANDBOX"))
             start.Environment["PIPELINE_SANDBOX"] = "on";
         foreach (var (name, value) in environment) start.Environment[name] = value;
-
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(10));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"./build.sh {string.Join(' ', arguments)} did not finish. Output:\n{output}");
-        }
-        process.WaitForExit();
-        return (process.ExitCode, output.ToString());
+        return RunningBuild.Start(arguments, start);
     }
 
     private static string FindRoot()

@@ -82,6 +82,17 @@ public sealed class StagingHostsHelper : IAsyncDisposable
     public async Task TakeLockAsync(LockHolder holder) =>
         await _ssh.For(Hosts[0]).RunCheckedAsync(DeployLock.AcquireCommand(Container, holder), default);
 
+    /// <summary>The tags of this class's repository in the sandbox registry, read over the distribution API.</summary>
+    public async Task<string> RegistryTagsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var password = File.ReadAllText(Path.Combine(SandboxAwsCli.SandboxDir, "registry", "password")).Trim();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("pipeline:" + password)));
+        using var response = await http.GetAsync($"http://127.0.0.1:5000/v2/{Repository}/tags/list");
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>"free", or "held" and the holder file.</summary>
     public async Task<string> LockStateAsync() =>
         (await _ssh.For(Hosts[0]).RunCheckedAsync(DeployLock.ShowCommand(Container), default)).Output;

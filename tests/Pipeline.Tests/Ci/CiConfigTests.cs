@@ -119,6 +119,10 @@ public sealed partial class CiConfigTests
         var persisted = Steps(circle["test"]).Select(s => Child(s, "persist_to_workspace")).OfType<YamlMappingNode>().Single();
         Assert.Equal(CiPlan.ArchiveDirectory, Text(persisted, "root"));
         var uploaded = Steps(github["test"]).Single(s => Text(s, "uses")?.StartsWith("actions/upload-artifact@") == true && Text(Child(s, "with")!, "name") == GitHubActionsConfig.ArtifactName);
+        // A re-run of the test job replaces the artifact instead of failing on its name, and it outlives an approval
+        // given days later (a production deploy waits for one).
+        Assert.Equal("true", Text(Child(uploaded, "with")!, "overwrite"));
+        Assert.True(int.Parse(Text(Child(uploaded, "with")!, "retention-days")!) >= 30);
         Assert.Equal(CiPlan.ArchiveDirectory, Text(Child(uploaded, "with")!, "path"));
         foreach (var job in new[] { "deploy-staging", "deploy-production" })
         {

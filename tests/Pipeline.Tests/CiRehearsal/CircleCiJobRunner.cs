@@ -94,6 +94,8 @@ public sealed class CircleCiJobRunner(RehearsalSite site, YamlMappingNode config
                 // CircleCI takes the first key that matches a stored one (by prefix); the checksums are the files'.
                 foreach (var key in List("keys").Append(body is null ? null : GitHubJobRunner.Text(body, "key")).OfType<string>().Select(k => Key(k, machine)))
                 {
+                    if (!site.Caches.ContainsKey(key) && RehearsalSite.SharedImageCaches.TryGetValue(key, out var shared))
+                        site.Caches[key] = "~/docker\n" + shared;
                     var hit = site.Caches.Keys.FirstOrDefault(k => k.StartsWith(key, StringComparison.Ordinal));
                     if (hit is null) continue;
                     // Stored with the path as the config wrote it (~/docker): the same path on this job's machine.
@@ -116,6 +118,7 @@ public sealed class CircleCiJobRunner(RehearsalSite site, YamlMappingNode config
                 var store = site.NewStorePath("cache");
                 await RehearsalSite.CopyAsync(Home(cachedPath), store);
                 site.Caches[saveKey] = cachedPath + "\n" + store;
+                if (saveKey.StartsWith(RehearsalSite.ImageCachePrefix, StringComparison.Ordinal)) RehearsalSite.SharedImageCaches.TryAdd(saveKey, store);
                 break;
             case "store_test_results":
                 var results = Path.Combine(machine.Workspace, Field("path"));

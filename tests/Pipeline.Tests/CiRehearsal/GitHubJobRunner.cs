@@ -118,6 +118,7 @@ public sealed class GitHubJobRunner(RehearsalSite site, YamlMappingNode workflow
                 var store = site.NewStorePath("cache");
                 await RehearsalSite.CopyAsync(path, store);
                 site.Caches[key] = store;
+                if (key.StartsWith(RehearsalSite.ImageCachePrefix, StringComparison.Ordinal)) RehearsalSite.SharedImageCaches.TryAdd(key, store);
                 log.Step($"post: save cache {key}", "success");
             }
         log.Succeeded = !failed;
@@ -183,7 +184,7 @@ public sealed class GitHubJobRunner(RehearsalSite site, YamlMappingNode workflow
                 return "success";
             case "actions/cache":
                 var path = Home(with["path"]);
-                if (site.Caches.TryGetValue(with["key"], out var stored))
+                if (site.Caches.TryGetValue(with["key"], out var stored) || RehearsalSite.SharedImageCaches.TryGetValue(with["key"], out stored))
                 {
                     await RehearsalSite.CopyAsync(stored, path);
                     log.Step(label, "success", $"cache hit {with["key"]}");

@@ -6,6 +6,7 @@ namespace Pipeline.Tests.CiRehearsal;
 public sealed class JobLog(string job)
 {
     private readonly StringBuilder _text = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     public string Job { get; } = job;
 
@@ -30,7 +31,7 @@ public sealed class JobLog(string job)
     public void Step(string step, string outcome, string output = "")
     {
         Steps.Add((step, outcome));
-        _text.AppendLine($"--- {Job}: {step}: {outcome}");
+        _text.AppendLine($"--- {Job} [{_clock.Elapsed.TotalSeconds:0.0} s]: {step}: {outcome}");
         if (output.Length > 0) _text.AppendLine(output.TrimEnd());
     }
 

@@ -27,6 +27,15 @@ public sealed class RehearsalSite : IAsyncDisposable
 
     public Dictionary<string, string> Caches { get; } = [];
 
+    /// <summary>
+    /// The ~/docker a test job saved, under its key, shared by the rehearsals of both services: the directory holds
+    /// the same pinned images either way, and a CI's image cache is warm on all but its first run. Saving it costs
+    /// the one rehearsal that runs first; the other starts warm, as most CI runs do.
+    /// </summary>
+    public static Dictionary<string, string> SharedImageCaches { get; } = [];
+
+    public const string ImageCachePrefix = "docker-images-";
+
     public Dictionary<string, string> Artifacts { get; } = [];
 
     public string? Workspace { get; set; }
@@ -94,8 +103,24 @@ public sealed class RehearsalSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A shared image cache outlives the site that saved it, until the test process ends.
+        foreach (var (key, store) in SharedImageCaches.Where(c => c.Value.StartsWith(_root, StringComparison.Ordinal)).ToList())
+        {
+            var kept = Path.Combine(SharedDirectory, Guid.NewGuid().ToString("N"));
+            Directory.Move(store, kept);
+            SharedImageCaches[key] = kept;
+        }
         await RunnerAccount.RootAsync("rm", ["-rf", _root, Pipeline.Ci.CiPlan.ArchiveDirectory]);
     }
+
+    private static readonly Lazy<string> Shared = new(() =>
+    {
+        var dir = Directory.CreateTempSubdirectory("ci-rehearsal-shared-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
+        return dir;
+    });
+
+    private static string SharedDirectory => Shared.Value;
 }
 
 /// <summary>One job's machine: its HOME, where the checkout goes, and its temp dir.</summary>

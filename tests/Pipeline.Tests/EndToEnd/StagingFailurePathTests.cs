@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using Pipeline.Tests.Staging;
 
 namespace Pipeline.Tests.EndToEnd;
 
 /// <summary>
 /// Staging's failure branches, each forced for real on the sandbox's hosts, and the state each leaves the host in:
-/// a before-host hook that fails, an old container that can no longer be stopped, and a connection that drops
-/// during the health gate. Once before-host has run, after-host runs; a candidate never switched to is removed;
-/// the lock is free afterwards.
+/// a before-host hook that fails, and an old container that can no longer be stopped. Once before-host has run,
+/// after-host runs, and the lock is free afterwards.
 /// </summary>
 [Collection(BuildScriptCollection.Name)]
 public sealed class StagingFailurePathTests : IAsyncLifetime
@@ -73,34 +71,10 @@ public sealed class StagingFailurePathTests : IAsyncLifetime
 
         var (exitCode, output) = await BuildScript.RunAsync(["DeployStaging", "--skip", "StartDeps,Test"], WithHooks('3', hook + " {host}"));
 
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains($"stop {OldContainer}", output);
+        Assert.True(exitCode != 0 && output.Contains("stop the old container failed on staging-1") && output.Contains($"No such container: {OldContainer}"), output);
         Assert.Equal(["before staging-1", "after staging-1"], File.ReadAllLines(HooksLog));
         await AssertServesAsync('3', 0); // the proxy had switched: the new version serves there
         await AssertServesAsync('1', 1); // the hosts after it were not touched
-        Assert.Equal("free", await _staging.LockStateAsync());
-    }
-
-    [Fact]
-    public async Task A_connection_that_drops_during_the_health_gate_leaves_no_candidate_running()
-    {
-        using var slow = AppVariant.SlowStarting(600);
-        var environment = new Dictionary<string, string>(_staging.Environment('4'))
-        {
-            ["DOCKER_CONTEXT"] = slow.Directory,
-            ["HEALTH_TIMEOUT"] = "600",
-            ["TMPDIR"] = _temp,
-        };
-        using var run = BuildScript.Start(["DeployStaging", "--skip", "StartDeps,Test"], environment);
-        await run.WaitForLineAsync(l => l.Contains("to report healthy"), TimeSpan.FromMinutes(4));
-        // Every ssh process of this run (its connection masters and the probe in flight) dies at once.
-        using (var kill = Process.Start("pkill", ["-KILL", "-f", Path.Combine(_temp, "pipeline-ssh-")])!) await kill.WaitForExitAsync();
-        var (exitCode, output) = await run.WaitForExitAsync(TimeSpan.FromMinutes(3));
-
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("remove", output);
-        foreach (var host in _staging.Hosts) Assert.DoesNotContain("develop-4444444", await _staging.ContainersAsync(host));
-        await AssertServesAsync('1', 0);
         Assert.Equal("free", await _staging.LockStateAsync());
     }
 }

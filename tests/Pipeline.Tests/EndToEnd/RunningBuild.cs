@@ -49,6 +49,9 @@ public sealed class RunningBuild : IDisposable
         throw new TimeoutException($"the awaited line did not come ({(first == exited ? "the run ended" : $"after {timeout}")}). Output:\n{Output}");
     }
 
+    /// <summary>Whether the run has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Sends a real signal (INT, TERM, HUP) to the pipeline's process, with kill(1).</summary>
     public void Signal(string signal)
     {

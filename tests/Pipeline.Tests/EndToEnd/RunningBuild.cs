@@ -57,7 +57,7 @@ public sealed class RunningBuild : IDisposable
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, _process.Id.ToString()]) { RedirectStandardError = true })!;
         kill.WaitForExit();
-        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -s {signal} {_process.Id} failed: {kill.StandardError.ReadToEnd()}");
+        if (kill.ExitCode != 0 && !_process.HasExited) throw new InvalidOperationException($"kill -s {signal} {_process.Id} failed: {kill.StandardError.ReadToEnd()}");
     }
 
     public async Task<(int ExitCode, string Output)> WaitForExitAsync(TimeSpan timeout)

@@ -11,6 +11,7 @@ namespace Pipeline.Tests.EndToEnd;
 public sealed class StagingHostsHelper : IAsyncDisposable
 {
     private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly DanglingImages _dangling = new();
     private readonly StagingSettings _settings;
     private readonly SshSession _ssh;
 
@@ -116,6 +117,7 @@ public sealed class StagingHostsHelper : IAsyncDisposable
         await _ssh.DisposeAsync();
         foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={Repository}", default))
             await _engine.Images.RemoveAsync(image.Id, force: true, default);
+        _dangling.RemoveNew();
         _engine.Dispose();
     }
 }

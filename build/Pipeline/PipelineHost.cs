@@ -19,7 +19,7 @@ public sealed class PipelineHost : IDisposable
     private const string RootVariable = "PIPELINE_ROOT";
 
     private readonly CancellationTokenSource _cancellation = new();
-    private readonly PosixSignalRegistration _sigterm;
+    private readonly List<PosixSignalRegistration> _signals;
     private readonly List<(string Target, string Outcome, TimeSpan Duration)> _outcomes = [];
     private readonly string _runId = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
     private StageContext? _context;
@@ -28,10 +28,15 @@ public sealed class PipelineHost : IDisposable
 
     public PipelineHost()
     {
-        Console.CancelKeyPress += OnCancelKeyPress;
-        // CI runners stop a job with SIGTERM: treated like the first Ctrl-C, so the run still cleans up after itself.
-        _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate);
+        // Ctrl-C (SIGINT), a CI cancel (SIGTERM; GitHub sends SIGINT, then SIGTERM 7.5 s later), a closed terminal
+        // or SSH session (SIGHUP), and SIGQUIT all come here: the first one cancels, so stages clean up after
+        // themselves, and the run exits 128 + the signal's number.
+        _signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
+            .Select(signal => PosixSignalRegistration.Create(signal, OnSignal))];
     }
+
+    /// <summary>128 + the number of the signal that cancelled the run (130 SIGINT, 143 SIGTERM, 129 SIGHUP), else 0.</summary>
+    public int SignalExitCode { get; private set; }
 
     /// <summary>Returns the targets Cake should run, or exits the process for --help, --plan and bad input.</summary>
     public IReadOnlyList<string> Start(IEnumerable<TargetInfo> targets, string defaultTarget)
@@ -72,6 +77,12 @@ public sealed class PipelineHost : IDisposable
             Exit(2);
             throw; // unreachable: Exit ends the process
         }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            Log.Warn("cancelled before any target started");
+            Exit(SignalExitCode);
+            throw; // unreachable
+        }
     }
 
     /// <summary>Runs one target's stage. A failure is printed here, then rethrown short so Cake fails the build.</summary>
@@ -86,6 +97,11 @@ public sealed class PipelineHost : IDisposable
         }
 
         var clock = Stopwatch.StartNew();
+        if (_cancellation.IsCancellationRequested)
+        {
+            _outcomes.Add((target, "cancelled", TimeSpan.Zero));
+            throw new TargetFailedException(target, "cancelled by a signal before it started");
+        }
         try
         {
             var stage = createStage(context);
@@ -108,7 +124,7 @@ public sealed class PipelineHost : IDisposable
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
             _outcomes.Add((target, "cancelled", clock.Elapsed));
-            throw new TargetFailedException(target, "cancelled (Ctrl-C)");
+            throw new TargetFailedException(target, "cancelled by a signal");
         }
         catch (Exception e) when (e is not TargetFailedException)
         {
@@ -128,39 +144,49 @@ public sealed class PipelineHost : IDisposable
             Log.Info($"  {target,-20} {outcome,-10} {duration.TotalSeconds,6:0.0} s");
         foreach (var line in RunSummary.Lines) Log.Info("  " + line);
         StepSummary.AppendIfRequested(Environment.GetEnvironmentVariable, StepSummary.Render(_runId, _outcomes, RunSummary.Lines));
+        // A cancelled run ends with the signal's conventional code, not Cake's generic 1.
+        if (SignalExitCode != 0) Exit(SignalExitCode);
     }
 
     public void Dispose()
     {
-        Console.CancelKeyPress -= OnCancelKeyPress;
-        _sigterm.Dispose();
+        foreach (var registration in _signals) registration.Dispose();
         _cancellation.Dispose();
     }
 
-    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+    private void OnSignal(PosixSignalContext context)
     {
-        // The first Ctrl-C cancels, so stages can clean up what they created; a second one ends the process.
-        if (_cancellation.IsCancellationRequested)
+        context.Cancel = true;
+        var name = context.Signal.ToString();
+        lock (_cancellation)
         {
-            AbortCleanup.RunAll();
-            return;
+            if (SignalExitCode == 0)
+            {
+                SignalExitCode = 128 + SignalNumber(context.Signal);
+                Log.Warn($"{name}: cancelling; each target cleans up what it started (Ctrl-C again aborts at once)");
+                _cancellation.Cancel();
+                return;
+            }
         }
-        e.Cancel = true;
-        Log.Warn("Ctrl-C: cancelling and cleaning up (press again to abort at once)");
-        _cancellation.Cancel();
+        // A person pressing Ctrl-C again, or SIGQUIT, wants out now: only the must-happen cleanups run. A CI's
+        // SIGTERM after its SIGINT, or a SIGHUP, lets the cleanup that is under way finish (it has its own limits).
+        if (context.Signal is PosixSignal.SIGINT or PosixSignal.SIGQUIT)
+        {
+            Log.Warn($"{name} again: aborting at once; containers, locks and deploys may need ./build.sh DepsDown or StagingUnlock");
+            AbortCleanup.RunAll();
+            Exit(SignalExitCode);
+        }
+        Log.Warn($"{name}: still cleaning up after the first signal; the cleanup goes on");
     }
 
-    private void OnTerminate(PosixSignalContext context)
+    // PosixSignal's values are .NET's own, not the platform's numbers.
+    private static int SignalNumber(PosixSignal signal) => signal switch
     {
-        if (_cancellation.IsCancellationRequested)
-        {
-            AbortCleanup.RunAll();
-            return;
-        }
-        context.Cancel = true;
-        Log.Warn("SIGTERM: cancelling and cleaning up");
-        _cancellation.Cancel();
-    }
+        PosixSignal.SIGHUP => 1,
+        PosixSignal.SIGINT => 2,
+        PosixSignal.SIGQUIT => 3,
+        _ => 15,
+    };
 
     private static IReadOnlyList<string> ReadArgv()
     {

@@ -1,6 +1,7 @@
 using Pipeline.Cache;
 using Pipeline.Cli;
 using Pipeline.Deps;
+using Pipeline.Docker;
 
 namespace Pipeline.Build;
 
@@ -23,7 +24,7 @@ public sealed class TestStage(StageContext context) : IStage
         var request = TestContainerPlan.For(context.Settings.Images.Testing, _plan, _plan.Network);
         yield return $"run `{string.Join(' ', request.Command!)}` in {request.Image} as {request.Name} " +
             $"on network {request.Network} (env {DepsPlan.Format(request.Environment)})";
-        yield return "  stream its output; fail when it exits non-zero, then print the last " +
+        yield return $"  stop it after {_options.TestTimeout.TotalSeconds:0} s (--test-timeout); stream its output; fail when it exits non-zero, then print the last " +
             $"{DependencyLogLines} lines of {_plan.Mysql.ContainerName} and {_plan.Redis.ContainerName}";
         yield return _options.Keep
             ? "keep the dependency containers and network (--keep-deps)"
@@ -50,12 +51,32 @@ public sealed class TestStage(StageContext context) : IStage
             Log.Step($"{string.Join(' ', request.Command!)} in {request.Image}");
 
             var output = new List<string>();
-            await docker.Containers.FollowLogsAsync(testContainer, line =>
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            limit.CancelAfter(_options.TestTimeout);
+            ContainerExit exit;
+            try
             {
-                lock (output) output.Add(line.Text);
-                Log.Note(line.Text);
-            }, cancellation);
-            var exit = await docker.Containers.WaitAsync(testContainer, ExitLimit, cancellation);
+                await docker.Containers.FollowLogsAsync(testContainer, line =>
+                {
+                    lock (output) output.Add(line.Text);
+                    Log.Note(line.Text);
+                }, limit.Token);
+                exit = await docker.Containers.WaitAsync(testContainer, ExitLimit, limit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                // The test command hangs (a test that never ends, a dependency that never answers): stop it, show
+                // the dependencies' side, and fail; the finally below removes everything as after any failure.
+                Log.Error($"{string.Join(' ', request.Command!)} did not finish within {_options.TestTimeout.TotalSeconds:0} s: stopping it");
+                using var report = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await deps.PrintLogTailsAsync(DependencyLogLines, report.Token);
+                await TestResultsPublisher.PublishAsync(
+                    context.Settings.TestResultsDirectory, $"{context.Settings.Images.Repository} {context.Settings.Revision.ShortSha}",
+                    output, 124, Environment.GetEnvironmentVariable, report.Token);
+                throw new PipelineException(
+                    $"The tests did not finish within {_options.TestTimeout.TotalSeconds:0} s (--test-timeout)",
+                    "Read the test output and the MySQL and Redis logs above for what hangs; raise --test-timeout / TEST_TIMEOUT only if the suite is really that long.");
+            }
 
             await TestResultsPublisher.PublishAsync(
                 context.Settings.TestResultsDirectory, $"{context.Settings.Images.Repository} {context.Settings.Revision.ShortSha}",

@@ -76,6 +76,11 @@ public static class PipelineParameters
         "keep-deps", "KEEP_DEPS", "Keep the MySQL and Redis containers and their network after Test (for debugging)",
         IsFlag: true);
 
+    public static readonly ParameterDefinition TestTimeout = new(
+        "test-timeout", "TEST_TIMEOUT",
+        "Seconds the test command may run before Test stops it, prints the dependencies' logs and fails (a hung test run otherwise holds a CI job until CI kills it)",
+        Default: "1200");
+
     public static readonly ParameterDefinition TestResultsDir = new(
         "test-results-dir", "TEST_RESULTS_DIR",
         "Where Test writes the results as JUnit XML (junit.xml), for CircleCI's store_test_results and other dashboards; relative to the repository root",
@@ -221,7 +226,7 @@ public static class PipelineParameters
     [
         Registry, Repository, RegistryUser, RegistryPassword, Sha, Branch, MainBranches, AppEnv,
         Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, Sandbox, SandboxDir,
-        DepsTimeout, KeepDeps, TestResultsDir,
+        DepsTimeout, KeepDeps, TestTimeout, TestResultsDir,
         CacheDir, CacheCompression, CacheImages, ImageArchiveDir,
         AwsRegion, RegistryLogin, Tag, ProductionTagPrefix, StagingTagPrefix, ForcePush,
         StagingHosts, StagingSshKey, StagingSshPrivateKey, StagingKnownHosts, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,

@@ -136,8 +136,16 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
             await docker.Containers.InspectAsync(service.ContainerName, cancellation)))).OfType<ContainerDetails>().ToList();
         foreach (var container in stale)
         {
-            if (RunOwner.FromLabels(container.Labels) is not { } owner || !owner.IsAnotherLiveRun()) continue;
+            if (RunOwner.FromLabels(container.Labels) is not { } owner) continue;
             var run = container.Labels.GetValueOrDefault(DepsPlan.RunIdLabel) ?? "unknown";
+            // A running container of another machine's run may be in the middle of that run's tests: refuse
+            // rather than guess. A stopped one is a leftover whatever machine made it.
+            if (owner.IsOnAnotherMachine && container.State.Running)
+                throw new PipelineException(
+                    $"{container.Name} belongs to run {run} of another machine ({owner.Host}, pid {owner.Pid}, started {owner.ProcessStart}), and it is running",
+                    "Another pipeline shares this Docker engine (a CI job in another container, say); replacing its MySQL and Redis would break its tests. " +
+                    "If that run is over, remove its containers with ./build.sh DepsDown and run again; if both must run at once, give them separate engines.");
+            if (!owner.IsAnotherLiveRun()) continue;
             throw new PipelineException(
                 $"{container.Name} belongs to run {run}, which is still running (pid {owner.Pid} on this machine, started {owner.ProcessStart})",
                 "Another pipeline uses this engine's MySQL and Redis (same names and ports); replacing them would break its tests. " +

@@ -35,6 +35,12 @@ public sealed record RunOwner(string Host, int Pid, string ProcessStart)
             ? new RunOwner(host, pid, start)
             : null;
 
+    /// <summary>
+    /// Made by a pipeline on another machine (a containerised CI job sharing this engine): whether it still runs
+    /// cannot be known from here.
+    /// </summary>
+    public bool IsOnAnotherMachine => Host != Current.Host;
+
     /// <summary>Another pipeline process on this machine that is still running (this process is never "another").</summary>
     public bool IsAnotherLiveRun()
     {

@@ -48,6 +48,7 @@ public sealed class DeployProductionStage(StageContext context) : IStage
         var ecs = context.Aws.Ecs;
         var (service, current) = await PreflightAsync(ecs, production, cancellation);
         var previousArn = service.TaskDefinition!;
+        var previousSteady = service.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY")?.RolloutState is null or "COMPLETED";
 
         var clone = TaskDefinitionClone.Clone(current.TaskDefinition!, current.Tags, IsAppContainer(production), NewImage);
         foreach (var unknown in clone.UnknownMembers)
@@ -60,15 +61,34 @@ public sealed class DeployProductionStage(StageContext context) : IStage
         Log.Note($"registered {TaskDefinitionArn.Short(newArn)} (was {TaskDefinitionArn.Short(previousArn)})");
 
         var started = DateTimeOffset.UtcNow;
-        var updated = await ecs.UpdateServiceAsync(production.Cluster, production.Service, newArn, cancellation);
+        // From the UpdateService call on, the service may be changing: nothing that cancels the run (Ctrl-C, a CI
+        // cancel's SIGINT/SIGTERM) may leave it on the new revision unwatched. The call is not abandoned half-way,
+        // and a cancel or a lost watch afterwards rolls back on the rollback's own budget, not the run's token.
+        using var rollbackBudget = new CancellationTokenSource(production.RollbackTimeout + CallMargin);
+        var updated = await ecs.UpdateServiceAsync(production.Cluster, production.Service, newArn, rollbackBudget.Token);
         var deployment = updated.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY" && d.TaskDefinition == newArn)
             ?? throw new PipelineException($"UpdateService started no deployment of {TaskDefinitionArn.Short(newArn)}", "Look at the service's deployments in the ECS console.");
         Log.Step($"Waiting for deployment {deployment.Id} of {TaskDefinitionArn.Short(newArn)} (up to {production.DeployTimeout.TotalSeconds:0} s)");
 
         var watch = new DeploymentWatch(ecs, production.Cluster, production.Service, started);
-        var verdict = await watch.WaitAsync(deployment.Id!, production.DeployTimeout, cancellation);
+        var target = new RollbackTarget(previousArn, previousSteady);
+        DeploymentVerdict verdict;
+        try
+        {
+            verdict = await watch.WaitAsync(deployment.Id!, production.DeployTimeout, cancellation);
+        }
+        catch (Exception e) when (e is OperationCanceledException or PipelineException or HttpRequestException or TimeoutException)
+        {
+            var why = e is OperationCanceledException ? "the run was cancelled" : $"the deployment could not be followed ({e.Message})";
+            Log.Error($"{why} while deployment {deployment.Id} was in progress: rolling back");
+            var state = await RollBackAsync(ecs, production, watch, deployment.Id!, newArn, target, rollbackBudget.Token);
+            RunSummary.Add($"production: {TaskDefinitionArn.Short(newArn)} not finished ({why}); {state}");
+            if (e is OperationCanceledException) throw;
+            throw new PipelineException($"Deployment of {TaskDefinitionArn.Short(newArn)} could not be followed; {state}",
+                "Check the service in the ECS console, then deploy again.", e.Message, e);
+        }
         if (verdict.Outcome != DeploymentWatch.Outcome.Completed)
-            await FailAsync(ecs, production, watch, verdict, deployment.Id!, newArn, previousArn, cancellation);
+            await FailAsync(ecs, production, watch, verdict, deployment.Id!, newArn, target, rollbackBudget.Token);
 
         Log.Note($"deployment {deployment.Id} {verdict.Describe()}");
         RunSummary.Add($"production: {production.Service} on {production.Cluster} runs {TaskDefinitionArn.Short(newArn)} ({NewImage}), deployment {verdict.Describe()}");
@@ -76,6 +96,17 @@ public sealed class DeployProductionStage(StageContext context) : IStage
         var latest = await new ImagePublisher(context).PublishAsync(context.Settings.Images.Release, "latest", tagMayMove: true, cancellation);
         RunSummary.Add($"latest: {latest.Reference} @ {latest.Digest}");
         await TaskDefinitionPruner.PruneAsync(ecs, TaskDefinitionArn.Family(newArn), production.KeepRevisions, [newArn, previousArn], cancellation);
+    }
+
+    // Time for the calls around the rollback's wait (UpdateService, the reads, the diagnostics).
+    private static readonly TimeSpan CallMargin = TimeSpan.FromMinutes(1);
+
+    /// <summary>The revision a failed deploy goes back to, and whether it was known good (COMPLETED) when the deploy began.</summary>
+    private sealed record RollbackTarget(string Arn, bool WasSteady)
+    {
+        public string Describe() => WasSteady
+            ? $"the last good revision {TaskDefinitionArn.Short(Arn)}"
+            : $"{TaskDefinitionArn.Short(Arn)}, which was itself still being deployed when this deploy began (not a known-good revision)";
     }
 
     /// <summary>Cluster, service and its task definition, all checked before anything is registered.</summary>
@@ -98,46 +129,58 @@ public sealed class DeployProductionStage(StageContext context) : IStage
 
     private async Task FailAsync(
         EcsClient ecs, ProductionSettings production, DeploymentWatch watch, DeploymentVerdict verdict,
-        string deploymentId, string newArn, string previousArn, CancellationToken cancellation)
+        string deploymentId, string newArn, RollbackTarget target, CancellationToken budget)
     {
         Log.Error($"deployment {deploymentId} {verdict.Describe()}");
-        var rollback = await RollBackAsync(ecs, production, watch, deploymentId, newArn, previousArn, cancellation);
-        await DeploymentDiagnostics.PrintAsync(ecs, production.Cluster, production.Service, newArn, watch.Events, cancellation);
+        var rollback = await RollBackAsync(ecs, production, watch, deploymentId, newArn, target, budget);
+        await DeploymentDiagnostics.PrintAsync(ecs, production.Cluster, production.Service, newArn, watch.Events, budget);
         RunSummary.Add($"production: {TaskDefinitionArn.Short(newArn)} failed ({verdict.Describe()}); {rollback}");
         throw new PipelineException(
             $"Deployment of {TaskDefinitionArn.Short(newArn)} {verdict.Describe()}; {rollback}",
             "Read the diagnostics above (stopped tasks, exit codes, events), fix the image, and deploy again.");
     }
 
-    /// <summary>Rolls back to the last good revision unless ECS's circuit breaker already did, and waits for it.</summary>
+    /// <summary>
+    /// Rolls back unless ECS's circuit breaker already did, waits for it on its own budget, and says what state the
+    /// service is in. Never throws for a failed read: the answer is then that the service needs attention.
+    /// </summary>
     private static async Task<string> RollBackAsync(
-        EcsClient ecs, ProductionSettings production, DeploymentWatch watch, string failedId, string newArn, string previousArn,
-        CancellationToken cancellation)
+        EcsClient ecs, ProductionSettings production, DeploymentWatch watch, string failedId, string newArn, RollbackTarget target,
+        CancellationToken budget)
     {
-        var service = await watch.CurrentAsync(cancellation);
-        var byEcs = service.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY" && d.Id != failedId && d.TaskDefinition != newArn);
-        string rollbackId;
-        if (byEcs is not null)
+        try
         {
-            Log.Step($"ECS is rolling back to {TaskDefinitionArn.Short(byEcs.TaskDefinition!)} (deployment {byEcs.Id}); waiting for it");
-            rollbackId = byEcs.Id!;
+            var service = await watch.CurrentAsync(budget);
+            var byEcs = service.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY" && d.Id != failedId && d.TaskDefinition != newArn);
+            string rollbackId;
+            if (byEcs is not null)
+            {
+                Log.Step($"ECS is rolling back to {TaskDefinitionArn.Short(byEcs.TaskDefinition!)} (deployment {byEcs.Id}); waiting for it");
+                rollbackId = byEcs.Id!;
+            }
+            else
+            {
+                Log.Step($"Rolling back to {target.Describe()}");
+                var updated = await ecs.UpdateServiceAsync(production.Cluster, production.Service, target.Arn, budget);
+                rollbackId = updated.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY" && d.TaskDefinition == target.Arn)?.Id
+                    ?? throw new PipelineException($"The rollback to {TaskDefinitionArn.Short(target.Arn)} started no deployment", "Roll back by hand in the ECS console.");
+            }
+            var verdict = await watch.WaitAsync(rollbackId, production.RollbackTimeout, budget);
+            var back = verdict.Deployment?.TaskDefinition ?? target.Arn;
+            var described = back == target.Arn ? target.Describe() : TaskDefinitionArn.Short(back);
+            if (verdict.Outcome == DeploymentWatch.Outcome.Completed)
+            {
+                Log.Note($"rollback confirmed: the service is back on {described} (deployment {rollbackId} COMPLETED)");
+                return $"rolled back to {described} (confirmed: deployment {rollbackId} COMPLETED)";
+            }
+            Log.Error($"rollback deployment {rollbackId} {verdict.Describe()}");
+            return $"the rollback to {described} did not complete ({verdict.Describe()}): the service needs attention";
         }
-        else
+        catch (Exception e) when (e is OperationCanceledException or PipelineException or HttpRequestException or TimeoutException)
         {
-            Log.Step($"Rolling back to {TaskDefinitionArn.Short(previousArn)}");
-            var updated = await ecs.UpdateServiceAsync(production.Cluster, production.Service, previousArn, cancellation);
-            rollbackId = updated.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY" && d.TaskDefinition == previousArn)?.Id
-                ?? throw new PipelineException($"The rollback to {TaskDefinitionArn.Short(previousArn)} started no deployment", "Roll back by hand in the ECS console.");
+            Log.Error($"the rollback could not be completed or confirmed: {e.Message}");
+            return $"the rollback to {target.Describe()} could not be confirmed ({e.Message}): the service needs attention";
         }
-        var verdict = await watch.WaitAsync(rollbackId, production.RollbackTimeout, cancellation);
-        var target = TaskDefinitionArn.Short(verdict.Deployment?.TaskDefinition ?? previousArn);
-        if (verdict.Outcome == DeploymentWatch.Outcome.Completed)
-        {
-            Log.Note($"rollback confirmed: the service is back on {target} (deployment {rollbackId} COMPLETED)");
-            return $"rolled back to {target} (confirmed: deployment {rollbackId} COMPLETED)";
-        }
-        Log.Error($"rollback deployment {rollbackId} {verdict.Describe()}");
-        return $"the rollback to {target} did not complete ({verdict.Describe()}): the service needs attention";
     }
 
     private Func<JsonObject, bool> IsAppContainer(ProductionSettings production)

@@ -12,14 +12,22 @@ public sealed class DeployLock(SshConnection firstHost, string name)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    // $HOME is the remote user's: the lock lives with the host, not with whoever deploys.
+    // $HOME is the remote user's: the lock lives with the host, not with whoever deploys. The lock directory is
+    // made complete, holder.json inside, in a hidden temp directory and renamed into place (rename is atomic), so
+    // a run interrupted at any point leaves either no lock or one that names it, which its release then removes.
+    // Of two runs renaming at once one wins; GNU mv moves the loser's directory inside the winner's, so the loser
+    // checks for that and takes its directory back out. Temp directories of interrupted runs go after an hour.
     private const string AcquireScript =
         """
-        d="$HOME/.pipeline/locks/$1"
-        mkdir -p "$HOME/.pipeline/locks"
-        if mkdir "$d" 2>/dev/null; then
-          printf '%s\n' "$2" > "$d/holder.json.tmp" && mv "$d/holder.json.tmp" "$d/holder.json" && echo acquired
+        b="$HOME/.pipeline/locks"; d="$b/$1"
+        mkdir -p "$b"
+        find "$b" -maxdepth 1 -name ".$1.*" -mmin +60 -exec rm -rf {} + 2>/dev/null || true
+        t=$(mktemp -d "$b/.$1.XXXXXX")
+        printf '%s\n' "$2" > "$t/holder.json"
+        if [ ! -e "$d" ] && mv "$t" "$d" 2>/dev/null && [ ! -e "$d/${t##*/}" ]; then
+          echo acquired
         else
+          rm -rf "$t" "$d/${t##*/}"
           echo held; cat "$d/holder.json" 2>/dev/null || true
         fi
         """;
@@ -98,8 +106,9 @@ public sealed class DeployLock(SshConnection firstHost, string name)
             // Not the run's token: after Ctrl-C the lock must still go.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var result = await firstHost.RunAsync(ReleaseCommand(name, runId), timeout.Token);
+            // A run that never got the lock (another held it, or a cancel came first) finds it not its own.
             if (result.Output.Trim() == "released") Log.Note($"deploy lock '{name}' released");
-            else Log.Warn($"deploy lock '{name}': {result.Combined}");
+            else Log.Note($"deploy lock '{name}': {result.Combined.Trim()}");
         }
         catch (Exception e) when (e is PipelineException or OperationCanceledException)
         {

@@ -59,8 +59,19 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
             await host.RunCheckedAsync(_commands.RemoveContainer(candidate), cancellation);
 
         Log.Step($"{Name}: starting {candidate} next to {state.Active?.Name ?? "nothing"}");
-        await host.RunCheckedAsync(_commands.Run(host.Host, settings.Version, runId), cancellation);
-        var verdict = await GateAsync(candidate, cancellation);
+        HealthVerdict verdict;
+        try
+        {
+            // The start itself may have created the container before a timeout or a dropped connection.
+            await host.RunCheckedAsync(_commands.Run(host.Host, settings.Version, runId), cancellation);
+            verdict = await GateAsync(candidate, cancellation);
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException)
+        {
+            // A candidate that was never switched to never stays behind, running with --restart unless-stopped.
+            await RemoveQuietlyAsync(candidate);
+            throw;
+        }
         if (!verdict.Healthy)
         {
             await ShowLogsAsync(candidate);
@@ -86,8 +97,17 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
                 "Deploy a version with DeployStaging; Rollback only switches between kept versions.");
 
         Log.Step($"{Name}: starting {previous.Name} again ({previous.Version}) next to {state.Active.Name}");
-        await host.RunCheckedAsync(_commands.Start(previous.Name), cancellation);
-        var verdict = await GateAsync(previous.Name, cancellation);
+        HealthVerdict verdict;
+        try
+        {
+            await host.RunCheckedAsync(_commands.Start(previous.Name), cancellation);
+            verdict = await GateAsync(previous.Name, cancellation);
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException)
+        {
+            await StopQuietlyAsync(previous.Name);
+            throw;
+        }
         if (!verdict.Healthy)
         {
             await ShowLogsAsync(previous.Name);
@@ -108,17 +128,9 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
     private async Task<HealthVerdict> GateAsync(string candidate, CancellationToken cancellation)
     {
         Log.Note($"{Name}: waiting up to {settings.HealthTimeout.TotalSeconds:0} s for {candidate} to report healthy");
-        try
-        {
-            var verdict = await new HealthGate(host, _commands, settings.HealthTimeout).WaitAsync(candidate, cancellation);
-            if (verdict.Healthy) Log.Note($"{Name}: {candidate} healthy after {verdict.Waited.TotalSeconds:0.0} s");
-            return verdict;
-        }
-        catch (OperationCanceledException)
-        {
-            await RemoveQuietlyAsync(candidate);
-            throw;
-        }
+        var verdict = await new HealthGate(host, _commands, settings.HealthTimeout).WaitAsync(candidate, cancellation);
+        if (verdict.Healthy) Log.Note($"{Name}: {candidate} healthy after {verdict.Waited.TotalSeconds:0.0} s");
+        return verdict;
     }
 
     private async Task SwitchOrUndoAsync(string candidate, HostState state, Func<Task> undo, CancellationToken cancellation)
@@ -149,12 +161,20 @@ public sealed class HostDeployment(SshConnection host, StagingSettings settings,
         }
     }
 
+    // Only information: a failure to fetch the logs must never keep the candidate from being removed.
     private async Task ShowLogsAsync(string container)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var logs = await host.RunAsync(_commands.Logs(container), timeout.Token);
-        Log.Info($"--- logs of {container} on {Name}:");
-        foreach (var line in logs.Combined.Split('\n')) Log.Info("  | " + line.TrimEnd('\r'));
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var logs = await host.RunAsync(_commands.Logs(container), timeout.Token);
+            Log.Info($"--- logs of {container} on {Name}:");
+            foreach (var line in logs.Combined.Split('\n')) Log.Info("  | " + line.TrimEnd('\r'));
+        }
+        catch (Exception e) when (e is PipelineException or OperationCanceledException)
+        {
+            Log.Warn($"{Name}: the logs of {container} could not be read: {e.Message}");
+        }
     }
 
     // Cleanup runs on the way out of a failure or Ctrl-C, so it has its own deadline, not the run's token.

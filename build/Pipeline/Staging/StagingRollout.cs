@@ -23,9 +23,11 @@ public sealed class StagingRollout(StagingSettings settings, string target, stri
         var hooks = new HostHooks(settings.BeforeHost, settings.AfterHost);
         var deployLock = new DeployLock(ssh.For(settings.Hosts[0]), settings.Container);
         var reports = new List<HostReport>();
-        await deployLock.AcquireAsync(LockHolder.ForThisRun(target, settings.Version, runId, DateTimeOffset.UtcNow), settings.LockWait, cancellation);
         try
         {
+            // Inside the try: a cancel during the acquire may come after the host made the lock, and the release
+            // (which removes only this run's lock) must then still run.
+            await deployLock.AcquireAsync(LockHolder.ForThisRun(target, settings.Version, runId, DateTimeOffset.UtcNow), settings.LockWait, cancellation);
             var deployments = settings.Hosts.Select(h => new HostDeployment(ssh.For(h), settings, hooks, runId)).ToList();
             if (prepare is not null) await PrepareAsync(deployments, prepare, reports, cancellation);
             foreach (var (host, deployment) in settings.Hosts.Zip(deployments))

@@ -221,4 +221,27 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
         Assert.NotEqual(foreign, mysql?.Id);
         Assert.Equal(System.Environment.ProcessId.ToString(), mysql!.Labels[RunOwner.PidLabel]);
     }
+
+    [Fact]
+    public async Task A_running_container_of_another_machines_run_is_refused_naming_that_machine_and_a_stopped_one_is_replaced()
+    {
+        // A CI job in another container sharing this engine: its pid means nothing here, so it cannot be judged dead.
+        var owner = new RunOwner("ci-job-elsewhere", 4242, "2026-11-30T01:02:03.000Z");
+        var plan = Plan();
+        var labels = new Dictionary<string, string>(plan.Labels("mysql")) { [DepsPlan.RunIdLabel] = _runId };
+        foreach (var (key, value) in owner.Labels()) labels[key] = value;
+        var foreign = await _engine.Containers.CreateAsync(
+            new ContainerCreateRequest(SandboxProfile.RedisImage) { Name = plan.Mysql.ContainerName, Labels = labels }, Cancellation);
+        await _engine.Containers.StartAsync(foreign, Cancellation);
+
+        var refused = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan).StartAsync(Schema, Cancellation));
+        Assert.Contains($"belongs to run {_runId} of another machine (ci-job-elsewhere, pid 4242", refused.Message);
+        Assert.Contains("./build.sh DepsDown", refused.Fix);
+        Assert.Equal(foreign, (await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation))?.Id);
+
+        // Once it has stopped it is a leftover, wherever it came from.
+        await _engine.Containers.StopAsync(foreign, TimeSpan.FromSeconds(5), Cancellation);
+        await Environment(plan).StartAsync(Schema, Cancellation);
+        Assert.NotEqual(foreign, (await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation))?.Id);
+    }
 }

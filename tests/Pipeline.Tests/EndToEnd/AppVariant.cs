@@ -28,6 +28,15 @@ public sealed class AppVariant : IDisposable
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 
+    /// <summary>Adds a file of random bytes: a layer no registry has yet, and that takes its time to push.</summary>
+    public AppVariant WithRandom(string relativePath, int bytes)
+    {
+        var data = new byte[bytes];
+        Random.Shared.NextBytes(data);
+        File.WriteAllBytes(Path.Combine(Directory, relativePath), data);
+        return this;
+    }
+
     private AppVariant With(string relativePath, string content)
     {
         File.WriteAllText(Path.Combine(Directory, relativePath), content);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Pipeline.Tests.EndToEnd;
 
 /// <summary>Runs ./build.sh as a user would, capturing everything it prints.</summary>
@@ -28,6 +30,16 @@ public static class BuildScript
             result["PIPELINE_SANDBOX"] = "on";
         foreach (var (name, value) in environment) result[name] = value;
         return result;
+    }
+
+    /// <summary>Starts ./build.sh as a user would and returns it running, for tests that act while it runs.</summary>
+    public static RunningBuild Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, "build.sh")) { WorkingDirectory = RepositoryRoot };
+        foreach (var (name, value) in SuiteEnvironment(environment?.ToDictionary(e => e.Key, e => (string?)e.Value) ?? []))
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        return RunningBuild.Start(arguments, start);
     }
 
     private static string FindRoot()

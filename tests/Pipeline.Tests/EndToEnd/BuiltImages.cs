@@ -6,6 +6,7 @@ namespace Pipeline.Tests.EndToEnd;
 public sealed class BuiltImages(string prefix) : IAsyncLifetime
 {
     private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly DanglingImages _dangling = new();
 
     public string Repository { get; } = prefix + Guid.NewGuid().ToString("N")[..8];
 
@@ -26,6 +27,7 @@ public sealed class BuiltImages(string prefix) : IAsyncLifetime
                 // Still in use by a running container (the production service runs the last good deploy's image).
             }
         }
+        _dangling.RemoveNew();
         _engine.Dispose();
     }
 }

@@ -11,6 +11,7 @@ namespace Pipeline.Tests.EndToEnd;
 public sealed class StagingHostsHelper : IAsyncDisposable
 {
     private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly DanglingImages _dangling = new();
     private readonly StagingSettings _settings;
     private readonly SshSession _ssh;
 
@@ -82,6 +83,17 @@ public sealed class StagingHostsHelper : IAsyncDisposable
     public async Task TakeLockAsync(LockHolder holder) =>
         await _ssh.For(Hosts[0]).RunCheckedAsync(DeployLock.AcquireCommand(Container, holder), default);
 
+    /// <summary>The tags of this class's repository in the sandbox registry, read over the distribution API.</summary>
+    public async Task<string> RegistryTagsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var password = File.ReadAllText(Path.Combine(SandboxAwsCli.SandboxDir, "registry", "password")).Trim();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("pipeline:" + password)));
+        using var response = await http.GetAsync($"http://127.0.0.1:5000/v2/{Repository}/tags/list");
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>"free", or "held" and the holder file.</summary>
     public async Task<string> LockStateAsync() =>
         (await _ssh.For(Hosts[0]).RunCheckedAsync(DeployLock.ShowCommand(Container), default)).Output;
@@ -105,6 +117,7 @@ public sealed class StagingHostsHelper : IAsyncDisposable
         await _ssh.DisposeAsync();
         foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={Repository}", default))
             await _engine.Images.RemoveAsync(image.Id, force: true, default);
+        _dangling.RemoveNew();
         _engine.Dispose();
     }
 }

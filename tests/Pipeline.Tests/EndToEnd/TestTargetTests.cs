@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.RegularExpressions;
 using Pipeline.Deps;
 using Pipeline.Docker;
@@ -14,6 +11,7 @@ public sealed partial class TestTargetTests : IAsyncLifetime
     private const string Sha = "0ddba11cafef00d0123456789abcdef012345678";
     private readonly string _repository = "e2e-test-" + Guid.NewGuid().ToString("N")[..8];
     private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
+    private readonly DanglingImages _dangling = new();
     private readonly List<string> _directories = [];
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -23,6 +21,7 @@ public sealed partial class TestTargetTests : IAsyncLifetime
         foreach (var image in await _engine.Images.ListByLabelAsync($"pipeline.repository={_repository}", default))
             await _engine.Images.RemoveAsync(image.Id, force: true, default);
         foreach (var directory in _directories) Directory.Delete(directory, recursive: true);
+        _dangling.RemoveNew();
         _engine.Dispose();
     }
 
@@ -71,65 +70,6 @@ public sealed partial class TestTargetTests : IAsyncLifetime
         await AssertNothingLabelledAsync(RunId(output));
     }
 
-    [Fact]
-    public async Task Ctrl_C_during_StartDeps_removes_what_it_created()
-    {
-        var start = new ProcessStartInfo(Path.Combine(BuildScript.RepositoryRoot, "build.sh"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = BuildScript.RepositoryRoot,
-        };
-        start.ArgumentList.Add("DepsUp");
-        start.ArgumentList.Add("--skip");
-        start.ArgumentList.Add("Restore");
-        foreach (var (name, value) in Environment()) start.Environment[name] = value;
-        start.Environment.Remove("AWS_ECR_URL");
-        // This suite runs in CI too, where the sandbox is off unless asked for.
-        start.Environment["PIPELINE_SANDBOX"] = "on";
-
-        var output = new StringBuilder();
-        var runId = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var process = new Process { StartInfo = start };
-        void OnLine(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.AppendLine(line);
-            if (RunIdLine().Match(line) is { Success: true } match) runId.TrySetResult(match.Groups[1].Value);
-        }
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var run = await runId.Task.WaitAsync(TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
-            // Once this run's MySQL container exists, StartDeps is under way (readiness or import still to come).
-            while (!process.HasExited)
-            {
-                var mysql = await _engine.Containers.ListByLabelAsync($"{DepsPlan.RunIdLabel}={run}", TestContext.Current.CancellationToken);
-                if (mysql.Any(c => c.Labels.GetValueOrDefault(DepsPlan.RoleLabel) == "mysql")) break;
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-            Assert.False(process.HasExited, "DepsUp ended before its MySQL container appeared:\n" + output);
-            Assert.Equal(0, Kill(process.Id, SigInt));
-
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
-            process.WaitForExit();
-            Assert.True(process.ExitCode != 0, output.ToString());
-            Assert.Contains("Ctrl-C: cancelling and cleaning up", output.ToString());
-            Assert.Contains("StartDeps            cancelled", output.ToString());
-            await AssertNothingLabelledAsync(run);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
-
     private async Task AssertNothingLabelledAsync(string runId)
     {
         var label = $"{DepsPlan.RunIdLabel}={runId}";
@@ -138,6 +78,25 @@ public sealed partial class TestTargetTests : IAsyncLifetime
     }
 
     /// <summary>The repository's app (src/, docker/, .dockerignore) plus one test that fails.</summary>
+    [Fact]
+    public async Task A_test_run_that_never_ends_is_stopped_at_the_test_timeout_with_the_dependency_logs_and_leaves_nothing_behind()
+    {
+        using var hanging = new AppVariant("src/test/zz-hangs.test.js", """
+            'use strict';
+            require('node:test').test('waits for an answer that never comes', () => new Promise(() => setInterval(() => {}, 1000)));
+            """);
+        var environment = Environment();
+        environment["DOCKER_CONTEXT"] = hanging.Directory;
+        environment["TEST_TIMEOUT"] = "10";
+
+        var (exitCode, output) = await BuildScript.RunAsync(["Test"], environment);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Test failed: The tests did not finish within 10 s (--test-timeout)", output);
+        Assert.Contains("last 30 lines of pipeline-mysql (MySQL):", output);
+        await AssertNothingLabelledAsync(RunId(output));
+    }
+
     private string AppContextWithFailingTest()
     {
         var context = Directory.CreateTempSubdirectory("pipeline-e2e-failing-app-").FullName;
@@ -173,11 +132,6 @@ public sealed partial class TestTargetTests : IAsyncLifetime
 
     private static string RunId(string output) =>
         RunIdLine().Match(output) is { Success: true } match ? match.Groups[1].Value : throw new Xunit.Sdk.XunitException("no run id in:\n" + output);
-
-    private const int SigInt = 2;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     [GeneratedRegex(@"Pipeline run (\S+)")]
     private static partial Regex RunIdLine();

@@ -37,11 +37,12 @@ public sealed class DeployLockTests
     }
 
     [Fact]
-    public void Acquire_is_one_mkdir_with_the_holder_as_data()
+    public void Acquire_is_one_rename_of_a_complete_lock_with_the_holder_as_data()
     {
+        // Behaviour: DeployLockScriptTests runs this script against many acquires at once and kills it mid-way.
         var command = DeployLock.AcquireCommand("sample-app", Holder);
         Assert.Equal(["sh", "-c"], command.Argv.Take(2));
-        Assert.Contains("if mkdir \"$d\" 2>/dev/null; then", command.Argv[2]);
+        Assert.Contains("if [ ! -e \"$d\" ] && mv \"$t\" \"$d\" 2>/dev/null", command.Argv[2]);
         Assert.Equal(["sh", "sample-app", Holder.ToJson()], command.Argv.Skip(3));
     }
 

@@ -8,6 +8,7 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 logs=$(mktemp -d)
 source tests/count.sh
+source tests/engine-leaks.sh
 
 echo "==> sandbox (engine, registry, fixture images)"
 if ! bash sandbox/up.sh; then
@@ -25,9 +26,22 @@ if ! npm ci --prefix tests/validators --no-audit --no-fund >"$logs/validators.lo
 fi
 
 echo "==> xunit: every test project in Build.sln"
+engine_images >"$logs/images-before"
 dotnet test Build.sln --logger "console;verbosity=normal" 2>&1 | tee "$logs/xunit.log"
 xunit_exit=${PIPESTATUS[0]}
 count_xunit "$logs/xunit.log" "$xunit_exit" "$(dotnet sln Build.sln list | grep -c 'Tests\.csproj$')"
+
+# The last check of the suites, counted as one test: they left no image behind.
+echo "==> engine: images the suites left behind"
+leaks=$(engine_leaks "$logs/images-before")
+if [[ -z $leaks ]]; then
+  echo "none"
+  passed=$((passed + 1))
+else
+  echo "test.sh: the test suites left these images in the engine (each test removes what it builds):" >&2
+  echo "$leaks" >&2
+  failed=$((failed + 1))
+fi
 
 # The app's own tests (node's test runner), in the testing image next to MySQL and Redis. This script itself runs
 # in CI (CI=true), where the pipeline leaves the sandbox off by default, so it asks for the sandbox explicitly.

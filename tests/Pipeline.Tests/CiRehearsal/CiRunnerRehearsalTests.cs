@@ -16,10 +16,15 @@ namespace Pipeline.Tests.CiRehearsal;
 public sealed class CiRunnerRehearsalTests : IAsyncLifetime
 {
     private readonly RehearsalWorld _world = new();
+    private readonly DanglingImages _dangling = new();
 
     public ValueTask InitializeAsync() => new(_world.PrepareAsync());
 
-    public ValueTask DisposeAsync() => _world.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _world.DisposeAsync();
+        _dangling.RemoveNew();
+    }
 
     private static YamlMappingNode Committed(string relative)
     {

@@ -51,6 +51,6 @@ public sealed partial record SourceRevision(string Sha, string Branch)
     private static string? First(Func<string, string?> environment, params string[] names) =>
         names.Select(environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
-    [GeneratedRegex("^[0-9a-f]{7,40}$")]
+    [GeneratedRegex(@"^[0-9a-f]{7,40}\z")]
     private static partial Regex ShaPattern();
 }

@@ -33,6 +33,6 @@ public sealed partial record ImageNames(string? Registry, string Repository, Sou
     }
 
     // Docker's reference grammar for a path: components of [a-z0-9] joined by '.', '_', '__' or runs of '-'.
-    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\z")]
     private static partial Regex RepositoryPattern();
 }

@@ -54,6 +54,6 @@ public static partial class TagPolicy
     [GeneratedRegex("-{2,}")]
     private static partial Regex RepeatedDashes();
 
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex ValidTag();
 }

@@ -79,6 +79,6 @@ public static partial class PrivateKeyText
         $"{Origin} holds a passphrase-protected key, which a pipeline cannot unlock",
         "Use a deploy key without a passphrase (ssh-keygen -t ed25519 -N ''), stored only in the CI secret, or remove the passphrase from a copy: ssh-keygen -p -N '' -f <copy>.");
 
-    [GeneratedRegex("^-----BEGIN (?<kind>([A-Z0-9]+ )*PRIVATE KEY)-----$")]
+    [GeneratedRegex(@"^-----BEGIN (?<kind>([A-Z0-9]+ )*PRIVATE KEY)-----\z")]
     private static partial Regex BeginLine();
 }

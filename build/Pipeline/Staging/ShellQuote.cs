@@ -24,6 +24,6 @@ public static partial class ShellQuote
 
     public static string Join(IEnumerable<string> argv) => string.Join(' ', argv.Select(Quote));
 
-    [GeneratedRegex(@"^[A-Za-z0-9_@%+=:,./-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_@%+=:,./-]+\z")]
     private static partial Regex SafeWord();
 }

@@ -148,9 +148,9 @@ public sealed partial record StagingSettings(
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
             : path;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\z")]
     private static partial Regex ContainerName();
 
-    [GeneratedRegex("^[0-9]+(ms|s|m)$")]
+    [GeneratedRegex(@"^[0-9]+(ms|s|m)\z")]
     private static partial Regex Duration();
 }

@@ -165,7 +165,7 @@ public sealed class AppCommands(StagingSettings settings)
     public RemoteCommand Switch(string activeContainer) => new(
         "switch the proxy to " + activeContainer,
         ["docker", "exec", settings.ProxyContainer, "sh", "-c", SwitchScript, "sh", ProxyConfig.Render(activeContainer, settings.AppPort)],
-        RemoteCommand.DefaultTimeout);
+        RemoteCommand.DefaultTimeout) { Texts = [5, 7] };
 
     // Keeps exactly one previous container for Rollback: every other container of the app goes, and its image with
     // it unless another container still uses it (docker rmi refuses then), so the host's disk does not fill up.

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Pipeline.Config;
 
 namespace Pipeline.Staging;
 
@@ -13,16 +14,47 @@ public static partial class ShellQuote
     /// dry runs; anything else is single-quoted with ' written as '\''. A leading "~/" is left outside the quotes
     /// so the remote shell expands it to the remote user's home (env files live there); it can only ever become
     /// $HOME, and the rest of the path stays quoted.
+    /// A control character is refused: POSIX sh has no $'..' to write one safely, a newline would end the command
+    /// for a shell that is not POSIX inside quotes (csh), and none belongs in a value of ours.
     /// </summary>
     public static string Quote(string value)
     {
+        RefuseControlCharacters(value, allowLineBreaks: false);
+        return QuoteChecked(value);
+    }
+
+    /// <summary>
+    /// A text the pipeline wrote itself and sends as one word (a script, a proxy config): it may span lines, which
+    /// single quotes keep literally; any other control character is refused as in <see cref="Quote"/>.
+    /// </summary>
+    public static string QuoteText(string text)
+    {
+        RefuseControlCharacters(text, allowLineBreaks: true);
+        return "'" + text.Replace("'", "'\\''") + "'";
+    }
+
+    public static string Join(IEnumerable<string> argv) => string.Join(' ', argv.Select(Quote));
+
+    /// <summary>Joins argv, quoting the positions in <paramref name="texts"/> as texts (<see cref="QuoteText"/>).</summary>
+    public static string Join(IReadOnlyList<string> argv, IReadOnlyCollection<int> texts) =>
+        string.Join(' ', argv.Select((word, i) => texts.Contains(i) ? QuoteText(word) : Quote(word)));
+
+    private static string QuoteChecked(string value)
+    {
         if (value.StartsWith("~/", StringComparison.Ordinal))
-            return value.Length == 2 ? "~/" : "~/" + Quote(value[2..]);
+            return value.Length == 2 ? "~/" : "~/" + QuoteChecked(value[2..]);
         if (value.Length > 0 && SafeWord().IsMatch(value)) return value;
         return "'" + value.Replace("'", "'\\''") + "'";
     }
 
-    public static string Join(IEnumerable<string> argv) => string.Join(' ', argv.Select(Quote));
+    private static void RefuseControlCharacters(string value, bool allowLineBreaks)
+    {
+        var problem = ValueText.FirstForbidden(value, c => char.IsControl(c) && !(allowLineBreaks && c == '\n'));
+        if (problem is null) return;
+        throw new PipelineException(
+            $"A word for the remote shell cannot be quoted safely: {problem}, in '{ValueText.Escape(value)}'",
+            "Remove the control character from the setting that holds this value (every setting is checked at start; ./build.sh --help lists them).");
+    }
 
     [GeneratedRegex(@"^[A-Za-z0-9_@%+=:,./-]+\z")]
     private static partial Regex SafeWord();

@@ -49,8 +49,7 @@ public sealed record PipelineSettings(
         var sandbox = new SandboxProfile(ExpandHome(values.Get(PipelineParameters.SandboxDir)!));
         var registry = isSandbox ? SandboxProfile.Registry : values.Get(PipelineParameters.Registry);
 
-        var repository = ImageNames.ValidateRepository(
-            values.Get(PipelineParameters.Repository)!, values[PipelineParameters.Repository].Origin);
+        var repository = values.Get(PipelineParameters.Repository)!;
         var revision = SourceRevision.Resolve(
             values.Get(PipelineParameters.Sha), values.Get(PipelineParameters.Branch), environment, git);
         var mainBranches = values.List(PipelineParameters.MainBranches);

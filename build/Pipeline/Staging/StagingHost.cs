@@ -40,6 +40,9 @@ public sealed partial record StagingHost(
             appPort);
     }
 
+    /// <summary>True when <paramref name="spec"/> has the form of <see cref="SpecSyntax"/> (ports are checked by Parse).</summary>
+    public static bool IsSpec(string spec) => Spec().IsMatch(spec.Trim());
+
     public static IReadOnlyList<StagingHost> ParseList(IEnumerable<string> specs, int defaultAppPort, string origin)
     {
         var hosts = specs.Select(s => Parse(s, defaultAppPort, origin)).ToList();

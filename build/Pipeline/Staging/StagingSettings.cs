@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Pipeline.Config;
 using Pipeline.Registry;
 
@@ -9,7 +8,7 @@ namespace Pipeline.Staging;
 /// hosts, key, known_hosts, env files, hooks and the proxy image come from sandbox.json unless given for the run.
 /// SshKey and KnownHosts are paths; a key or known_hosts lines given as text are in SshPrivateKey and KnownHostsLines.
 /// </summary>
-public sealed partial record StagingSettings(
+public sealed record StagingSettings(
     IReadOnlyList<StagingHost> Hosts,
     string? SshKey,
     string? KnownHosts,
@@ -48,16 +47,9 @@ public sealed partial record StagingSettings(
             ? StagingHost.ParseList(values.List(PipelineParameters.StagingHosts), appPort, values[PipelineParameters.StagingHosts].Origin)
             : sandbox?.Hosts.Select(h => new StagingHost(h.Name, h.User, h.Address, h.Port, "127.0.0.1", h.AppPort, h.EnvFile)).ToList() ?? [];
 
+        // The container name, network, env file and interval have been checked against their kinds (SettingKinds).
         var container = values.Get(PipelineParameters.StagingContainer)!;
-        if (!ContainerName().IsMatch(container))
-            throw new PipelineException(
-                $"{values[PipelineParameters.StagingContainer].Origin}: '{container}' is not a valid container name",
-                "Use letters, digits and . _ - (starting with a letter or digit).");
         var interval = values.Get(PipelineParameters.HealthInterval);
-        if (interval is { Length: > 0 } && !Duration().IsMatch(interval))
-            throw new PipelineException(
-                $"{values[PipelineParameters.HealthInterval].Origin}: '{interval}' is not a duration",
-                "Write it as docker does, e.g. 1s, 500ms or 2m; empty keeps the image's own interval.");
 
         var privateKey = PrivateKey(values);
         var knownHosts = Pick(PipelineParameters.StagingKnownHosts, sandbox?.KnownHosts);
@@ -147,10 +139,4 @@ public sealed partial record StagingSettings(
         path is not null && path.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
             : path;
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\z")]
-    private static partial Regex ContainerName();
-
-    [GeneratedRegex(@"^[0-9]+(ms|s|m)\z")]
-    private static partial Regex Duration();
 }

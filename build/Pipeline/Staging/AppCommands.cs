@@ -90,7 +90,7 @@ public sealed class AppCommands(StagingSettings settings)
         // The image's own interval (5 s) would make every host wait 5 s before its first probe.
         if (settings.HealthInterval is not null) argv.AddRange(["--health-interval", settings.HealthInterval]);
         argv.Add(settings.Image);
-        return new RemoteCommand("start the new container", argv, RemoteCommand.DefaultTimeout);
+        return new RemoteCommand("start the new container", argv, RemoteCommand.DefaultTimeout) { HomePaths = [argv.IndexOf("--env-file") + 1] };
     }
 
     public RemoteCommand Start(string name) => RemoteCommand.Of("start the previous container", "docker", "start", name);

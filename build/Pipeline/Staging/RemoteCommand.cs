@@ -26,8 +26,12 @@ public sealed record RemoteCommand(string Purpose, IReadOnlyList<string> Argv, T
     /// </summary>
     public IReadOnlyList<int> Texts { get; init; } = [];
 
+    /// <summary>The argv positions that hold a path on the host whose leading ~/ is the remote user's home.</summary>
+    public IReadOnlyList<int> HomePaths { get; init; } = [];
+
     /// <summary>The exact line the remote shell receives.</summary>
-    public string Line => ShellQuote.Join(Argv, Texts);
+    public string Line => string.Join(' ', Argv.Select((word, i) =>
+        Texts.Contains(i) ? ShellQuote.QuoteText(word) : HomePaths.Contains(i) ? ShellQuote.QuoteHomePath(word) : ShellQuote.Quote(word)));
 
     /// <summary>The line as --dryrun and logs show it: a stdin payload appears only as [REDACTED].</summary>
     public string Display => Stdin is null ? Line : $"{Line} <<< {Redactor.Mask}";

@@ -11,17 +11,23 @@ public static partial class ShellQuote
 {
     /// <summary>
     /// A word the remote shell reads back as exactly <paramref name="value"/>. Plain words stay bare for readable
-    /// dry runs; anything else is single-quoted with ' written as '\''. A leading "~/" is left outside the quotes
-    /// so the remote shell expands it to the remote user's home (env files live there); it can only ever become
-    /// $HOME, and the rest of the path stays quoted.
+    /// dry runs; anything else is single-quoted with ' written as '\''. A leading "~" is quoted like the rest: a
+    /// user or image name that starts with "~/" is not a path (see <see cref="QuoteHomePath"/> for those).
     /// A control character is refused: POSIX sh has no $'..' to write one safely, a newline would end the command
     /// for a shell that is not POSIX inside quotes (csh), and none belongs in a value of ours.
     /// </summary>
     public static string Quote(string value)
     {
         RefuseControlCharacters(value, allowLineBreaks: false);
-        return QuoteChecked(value);
+        return value.Length > 0 && SafeWord().IsMatch(value) ? value : "'" + value.Replace("'", "'\\''") + "'";
     }
+
+    /// <summary>
+    /// A path on the host whose leading "~/" is left outside the quotes, so the remote shell expands it to the
+    /// remote user's home (env files live there); it can only ever become $HOME, and the rest stays quoted.
+    /// </summary>
+    public static string QuoteHomePath(string path) =>
+        path.StartsWith("~/", StringComparison.Ordinal) ? "~/" + (path.Length == 2 ? "" : Quote(path[2..])) : Quote(path);
 
     /// <summary>
     /// A text the pipeline wrote itself and sends as one word (a script, a proxy config): it may span lines, which
@@ -34,18 +40,6 @@ public static partial class ShellQuote
     }
 
     public static string Join(IEnumerable<string> argv) => string.Join(' ', argv.Select(Quote));
-
-    /// <summary>Joins argv, quoting the positions in <paramref name="texts"/> as texts (<see cref="QuoteText"/>).</summary>
-    public static string Join(IReadOnlyList<string> argv, IReadOnlyCollection<int> texts) =>
-        string.Join(' ', argv.Select((word, i) => texts.Contains(i) ? QuoteText(word) : Quote(word)));
-
-    private static string QuoteChecked(string value)
-    {
-        if (value.StartsWith("~/", StringComparison.Ordinal))
-            return value.Length == 2 ? "~/" : "~/" + QuoteChecked(value[2..]);
-        if (value.Length > 0 && SafeWord().IsMatch(value)) return value;
-        return "'" + value.Replace("'", "'\\''") + "'";
-    }
 
     private static void RefuseControlCharacters(string value, bool allowLineBreaks)
     {

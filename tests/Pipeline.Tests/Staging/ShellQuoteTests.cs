@@ -15,8 +15,7 @@ public sealed class ShellQuoteTests
     [InlineData("`id`", "'`id`'")]
     [InlineData("it's", "'it'\\''s'")]
     [InlineData("\"quoted\"", "'\"quoted\"'")]
-    [InlineData("~/sample-app.env", "~/sample-app.env")]
-    [InlineData("~/my env;x", "~/'my env;x'")]
+    [InlineData("~/sample-app.env", "'~/sample-app.env'")]
     [InlineData("~root/x", "'~root/x'")]
     [InlineData("/srv/app.env", "/srv/app.env")]
     public void Quote_renders_one_word_the_shell_reads_back_unchanged(string value, string expected) =>
@@ -33,6 +32,25 @@ public sealed class ShellQuoteTests
         var words = string.Join("\n", raw).Split('\0');
         Assert.Equal(hostile, words[..^1]);
         Assert.False(File.Exists("/tmp/pwned-by-quote"));
+    }
+
+    [Theory]
+    [InlineData("~/sample-app.env", "~/sample-app.env")]
+    [InlineData("~/my env;x", "~/'my env;x'")]
+    [InlineData("~/", "~/")]
+    [InlineData("/srv/app.env", "/srv/app.env")]
+    [InlineData("~root/x", "'~root/x'")]
+    public void A_home_path_keeps_its_leading_tilde_slash_outside_the_quotes(string path, string expected) =>
+        Assert.Equal(expected, ShellQuote.QuoteHomePath(path));
+
+    [Fact]
+    public async Task Only_a_home_path_is_expanded_by_the_remote_shell_any_other_word_keeps_its_tilde()
+    {
+        var command = new RemoteCommand("t", ["docker", "login", "--username", "~/deploy", "--env-file", "~/app.env"], RemoteCommand.DefaultTimeout) { HomePaths = [5] };
+        var raw = new List<string>();
+        var exit = await LocalProcess.RunAsync("sh", ["-c", "HOME=/home/h; printf '%s\\0' " + command.Line], raw.Add, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(0, exit);
+        Assert.Equal(["docker", "login", "--username", "~/deploy", "--env-file", "/home/h/app.env", ""], string.Join("\n", raw).Split('\0'));
     }
 
     public static TheoryData<char> ControlCharacters() => new(Enumerable.Range(0, 0x20).Append(0x7f).Concat(Enumerable.Range(0x80, 0x20)).Select(c => (char)c));

@@ -22,7 +22,8 @@ public static class PipelineParameters
 
     public static readonly ParameterDefinition Sha = new(
         "sha", "PIPELINE_SHA", "Commit the images are built from",
-        DefaultText: "CIRCLE_SHA1, GITHUB_SHA, else git HEAD");
+        DefaultText: "CIRCLE_SHA1, GITHUB_SHA, else git HEAD",
+        Kind: SettingKinds.CommitSha);
 
     public static readonly ParameterDefinition Branch = new(
         "branch", "PIPELINE_BRANCH", "Branch the commit belongs to",
@@ -143,10 +144,12 @@ public static class PipelineParameters
         DefaultText: "every container whose image is in the app's repository");
 
     public static readonly ParameterDefinition DeployTimeout = new(
-        "deploy-timeout", "DEPLOY_TIMEOUT", "Seconds to wait for the ECS deployment (and again for a rollback)", Default: "600");
+        "deploy-timeout", "DEPLOY_TIMEOUT", "Seconds to wait for the ECS deployment (and again for a rollback)", Default: "600",
+        Kind: SettingKinds.WholeNumber(1, 86400));
 
     public static readonly ParameterDefinition KeepRevisions = new(
-        "keep-revisions", "KEEP_REVISIONS", "Task-definition revisions kept after a good deploy (older ones are deregistered)", Default: "10");
+        "keep-revisions", "KEEP_REVISIONS", "Task-definition revisions kept after a good deploy (older ones are deregistered)", Default: "10",
+        Kind: SettingKinds.WholeNumber(1, 1000));
 
     // Staging deploys over SSH (DeployStaging, Rollback, StagingUnlock).
     public static readonly ParameterDefinition StagingHosts = new(
@@ -178,7 +181,8 @@ public static class PipelineParameters
         Kind: SettingKinds.ContainerName);
 
     public static readonly ParameterDefinition AppPort = new(
-        "app-port", "APP_PORT", "Port the app listens on inside its container", Default: "3000");
+        "app-port", "APP_PORT", "Port the app listens on inside its container", Default: "3000",
+        Kind: SettingKinds.WholeNumber(1, 65535));
 
     public static readonly ParameterDefinition StagingEnvFile = new(
         "staging-env-file", "STAGING_ENV_FILE", "Env file on each host for the app container (~/ is the remote home)",
@@ -195,7 +199,8 @@ public static class PipelineParameters
 
     public static readonly ParameterDefinition HealthTimeout = new(
         "health-timeout", "HEALTH_TIMEOUT", "Seconds a new container gets to report healthy before the deploy reverts it",
-        Default: "60");
+        Default: "60",
+        Kind: SettingKinds.WholeNumber(1, 3600));
 
     public static readonly ParameterDefinition HealthInterval = new(
         "health-interval", "HEALTH_INTERVAL", "Health-check interval of the app containers (docker --health-interval); empty keeps the image's",
@@ -203,7 +208,8 @@ public static class PipelineParameters
         Kind: SettingKinds.Duration);
 
     public static readonly ParameterDefinition SshTimeout = new(
-        "ssh-timeout", "SSH_TIMEOUT", "Seconds to wait for an SSH connection to a staging host", Default: "10");
+        "ssh-timeout", "SSH_TIMEOUT", "Seconds to wait for an SSH connection to a staging host", Default: "10",
+        Kind: SettingKinds.WholeNumber(1, 300));
 
     public static readonly ParameterDefinition BeforeHost = new(
         "before-host", "STAGING_BEFORE_HOST", "Command run locally before a host switches ({host} is its name), e.g. take it out of the load balancer",
@@ -216,7 +222,8 @@ public static class PipelineParameters
         Kind: SettingKinds.ShellCommand);
 
     public static readonly ParameterDefinition LockWait = new(
-        "lock-wait", "LOCK_WAIT", "Seconds to wait for another deploy's lock; 0 fails at once, naming the holder", Default: "0");
+        "lock-wait", "LOCK_WAIT", "Seconds to wait for another deploy's lock; 0 fails at once, naming the holder", Default: "0",
+        Kind: SettingKinds.WholeNumber(0, 86400));
 
     public static readonly ParameterDefinition StagingBranch = new(
         "staging-branch", "STAGING_BRANCH", "Branch whose pushes CI deploys to staging", Default: "develop",

@@ -49,6 +49,17 @@ public static partial class SettingKinds
         "a duration", "Write it as docker does, e.g. 1s, 500ms or 2m; empty keeps the image's own interval.",
         value => DurationPattern().IsMatch(value) ? null : "it is not a whole number followed by ms, s or m");
 
+    /// <summary>Hex, as git prints it (SourceRevision lowercases it); CI variables that give the sha are checked there.</summary>
+    public static readonly SettingKind CommitSha = SettingKind.Line(
+        "a commit sha", "Give the full 40-character hex sha (or at least 7 hex characters).", Build.SourceRevision.ShaProblem);
+
+    /// <summary>A whole number of seconds, a port, a count: digits only (int.Parse would also take spaces and signs).</summary>
+    public static SettingKind WholeNumber(int min, int max) => SettingKind.Line(
+        $"a whole number from {min} to {max}", $"Give a number from {min} to {max}.",
+        value => SettingKind.FirstOutside(value, char.IsAsciiDigit)
+                 ?? (int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+                     ? null : $"it is outside {min} to {max}"));
+
     public static readonly SettingKind Tag = SettingKind.Line(
         "a valid image tag", TagPolicy.Rule, value => TagProblem(value, 128));
 

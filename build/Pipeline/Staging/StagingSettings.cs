@@ -41,7 +41,7 @@ public sealed record StagingSettings(
         string? Pick(ParameterDefinition parameter, string? sandboxValue) =>
             values.Get(parameter) is { } given && (values.IsOverridden(parameter) || sandboxValue is null) ? given : sandboxValue ?? values.Get(parameter);
 
-        var appPort = WholeNumber(values, PipelineParameters.AppPort, 1, 65535);
+        var appPort = values.Number(PipelineParameters.AppPort);
         var hostSpecs = values.Get(PipelineParameters.StagingHosts);
         IReadOnlyList<StagingHost> hosts = hostSpecs is not null
             ? StagingHost.ParseList(values.List(PipelineParameters.StagingHosts), appPort, values[PipelineParameters.StagingHosts].Origin)
@@ -68,12 +68,12 @@ public sealed record StagingSettings(
             values.Get(PipelineParameters.StagingEnvFile)!,
             values.Get(PipelineParameters.StagingNetwork)!,
             Pick(PipelineParameters.StagingProxyImage, sandbox?.ProxyImage)!,
-            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.HealthTimeout, 1, 3600)),
+            TimeSpan.FromSeconds(values.Number(PipelineParameters.HealthTimeout)),
             interval is { Length: > 0 } ? interval : null,
-            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.SshTimeout, 1, 300)),
+            TimeSpan.FromSeconds(values.Number(PipelineParameters.SshTimeout)),
             Pick(PipelineParameters.BeforeHost, sandbox?.DrainCommand is { Length: > 0 } d ? d : null),
             Pick(PipelineParameters.AfterHost, sandbox?.EnableCommand is { Length: > 0 } e ? e : null),
-            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.LockWait, 0, 86400)),
+            TimeSpan.FromSeconds(values.Number(PipelineParameters.LockWait)),
             $"{settings.Images.RegistryRepository}:{tag}",
             tag)
         {
@@ -123,16 +123,6 @@ public sealed record StagingSettings(
         throw new PipelineException(
             $"The {what} {path} does not exist",
             $"Point {setting} at an existing file{alternative}; for the sandbox's hosts, run sandbox/up.sh.");
-    }
-
-    private static int WholeNumber(ParameterValues values, ParameterDefinition parameter, int min, int max)
-    {
-        var text = values.Get(parameter)!;
-        return int.TryParse(text, out var value) && value >= min && value <= max
-            ? value
-            : throw new PipelineException(
-                $"{values[parameter].Origin}: '{text}' is not a whole number from {min} to {max}",
-                $"Set {parameter.CliName} / {parameter.EnvVar} to a number in that range.");
     }
 
     private static string? ExpandHome(string? path) =>

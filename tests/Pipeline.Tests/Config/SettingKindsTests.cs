@@ -92,6 +92,14 @@ public sealed class SettingKindsTests
     [InlineData("MAIN_BRANCHES", "main,master\n")]
     [InlineData("STAGING_BEFORE_HOST", "lb drain {host}\nreboot")]
     [InlineData("REGISTRY_USER", "deploy\u202e")]
+    [InlineData("APP_PORT", "3000'`touch /tmp/x`")]
+    [InlineData("APP_PORT", "70000")]
+    [InlineData("HEALTH_TIMEOUT", "99999")]
+    [InlineData("SSH_TIMEOUT", "ten seconds")]
+    [InlineData("LOCK_WAIT", "-1")]
+    [InlineData("DEPLOY_TIMEOUT", "0000")]
+    [InlineData("KEEP_REVISIONS", "10$(id)")]
+    [InlineData("PIPELINE_SHA", "0123456789abcdef'$(id)'")]
     public void A_value_outside_its_kind_is_refused_without_repeating_it(string variable, string value)
     {
         var error = RefusedFromEnv(variable, value);

@@ -109,7 +109,8 @@ public static class PipelineParameters
 
     public static readonly ParameterDefinition AwsRegion = new(
         "aws-region", "AWS_REGION", "AWS region of the ECR registry (and later the ECS cluster)",
-        DefaultText: "AWS_DEFAULT_REGION or the profile's region (us-east-1 in the sandbox)");
+        DefaultText: "AWS_DEFAULT_REGION or the profile's region (us-east-1 in the sandbox)",
+        Kind: SettingKinds.AwsRegion);
 
     public static readonly ParameterDefinition RegistryLogin = new(
         "registry-login", "REGISTRY_LOGIN", "How to log in to the registry",

@@ -60,6 +60,8 @@ public static partial class SettingKinds
                  ?? (int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
                      ? null : $"it is outside {min} to {max}"));
 
+    public static readonly SettingKind AwsRegion = SettingKind.Line(Aws.AwsRegionName.Noun, Aws.AwsRegionName.Fix, Aws.AwsRegionName.Problem);
+
     public static readonly SettingKind Tag = SettingKind.Line(
         "a valid image tag", TagPolicy.Rule, value => TagProblem(value, 128));
 

@@ -1,6 +1,7 @@
 using Pipeline.Config;
 using Pipeline.Registry;
 using Pipeline.Staging;
+using Pipeline.Tests.Config;
 
 namespace Pipeline.Tests.Staging;
 
@@ -13,21 +14,14 @@ namespace Pipeline.Tests.Staging;
 /// </summary>
 public sealed class HostileSettingsPropertyTests : IDisposable
 {
-    private const string Sha = "0123456789abcdef0123456789abcdef01234567";
     private const string RunId = "run-1";
 
-    private readonly string _root = Directory.CreateTempSubdirectory("hostile-settings-").FullName;
+    private readonly TestRepository _repository = new();
     private readonly string _marker = $"/tmp/pwned-{Guid.NewGuid():N}";
-
-    public HostileSettingsPropertyTests()
-    {
-        Directory.CreateDirectory(Path.Combine(_root, "docker"));
-        File.WriteAllText(Path.Combine(_root, "docker", "Dockerfile"), "FROM scratch\n");
-    }
 
     public void Dispose()
     {
-        Directory.Delete(_root, recursive: true);
+        _repository.Dispose();
         File.Delete(_marker);
     }
 
@@ -49,7 +43,7 @@ public sealed class HostileSettingsPropertyTests : IDisposable
         ("STAGING_SSH_KEY", "/keys/id_ed25519"),
         ("STAGING_KNOWN_HOSTS", "/keys/known_hosts"),
         ("APP_PORT", "3000"),
-        ("PIPELINE_SHA", Sha),
+        ("PIPELINE_SHA", TestRepository.Sha),
     ];
 
     private static readonly string[] Fragments =
@@ -97,8 +91,7 @@ public sealed class HostileSettingsPropertyTests : IDisposable
         };
         if (variable == "PIPELINE_BRANCH") env["STAGING_TAG_PREFIX"] = TagPolicy.BranchPlaceholder;
         env[variable] = value;
-        var values = SettingsResolver.Resolve(new Dictionary<string, string>(), env.GetValueOrDefault, null);
-        var pipeline = PipelineSettings.From(values, _root, env.GetValueOrDefault, args => args.Contains("--abbrev-ref") ? "develop" : Sha);
+        var pipeline = _repository.Resolve(env);
         return (pipeline, StagingSettings.From(pipeline));
     }
 

@@ -6,7 +6,8 @@ public static class PipelineParameters
     public static readonly ParameterDefinition Registry = new(
         "registry", "AWS_ECR_URL",
         "Registry host the app image is pushed to and pulled from (an ECR URL, or any registry)",
-        DefaultText: "the sandbox registry in the sandbox, else none (Test needs none; Push and the deploys do)");
+        DefaultText: "the sandbox registry in the sandbox, else none (Test needs none; Push and the deploys do)",
+        Kind: SettingKinds.RegistryHost);
 
     public static readonly ParameterDefinition Repository = new(
         "repository", "AWS_ECR_REPO", "Repository of the app image in that registry", Default: "sample-app",
@@ -49,17 +50,20 @@ public static class PipelineParameters
 
     public static readonly ParameterDefinition BaseImage = new(
         "base-image", "BASE_IMAGE", "Base image passed to the Dockerfile as NODE_IMAGE (cached by Restore like the dependency images)",
-        DefaultText: "the Dockerfile's own default (the sandbox's node image in the sandbox)");
+        DefaultText: "the Dockerfile's own default (the sandbox's node image in the sandbox)",
+        Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition CacheBust = new(
         "cache-bust", "CACHE_BUST", "Value of the Dockerfile's CACHE_BUST arg; change it to force the sources to be copied again",
         DefaultText: "unset (sources are cached by content)");
 
     public static readonly ParameterDefinition MysqlImage = new(
-        "mysql-image", "MYSQL_IMAGE", "MySQL image the tests run against, pinned", Default: "mysql:8.0.40");
+        "mysql-image", "MYSQL_IMAGE", "MySQL image the tests run against, pinned", Default: "mysql:8.0.40",
+        Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition RedisImage = new(
-        "redis-image", "REDIS_IMAGE", "Redis image the tests run against, pinned", Default: "redis:7.2.5");
+        "redis-image", "REDIS_IMAGE", "Redis image the tests run against, pinned", Default: "redis:7.2.5",
+        Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition DockerHost = new(
         "docker-host", "DOCKER_HOST", "Docker engine to use", Default: "unix:///var/run/docker.sock");
@@ -99,7 +103,8 @@ public static class PipelineParameters
         Default: Cache.TarballCompression.DefaultName);
 
     public static readonly ParameterDefinition CacheImages = new(
-        "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides MySQL and Redis (comma-separated)");
+        "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides MySQL and Redis (comma-separated)",
+        Kind: SettingKinds.ImageList);
 
     public static readonly ParameterDefinition ImageArchiveDir = new(
         "image-archive-dir", "IMAGE_ARCHIVE_DIR",
@@ -196,7 +201,8 @@ public static class PipelineParameters
 
     public static readonly ParameterDefinition StagingProxyImage = new(
         "staging-proxy-image", "STAGING_PROXY_IMAGE", "nginx image of the per-host proxy that switches traffic between app containers",
-        Default: "nginx:1.27", DefaultText: "nginx:1.27 (the sandbox's nginx in the sandbox)");
+        Default: "nginx:1.27", DefaultText: "nginx:1.27 (the sandbox's nginx in the sandbox)",
+        Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition HealthTimeout = new(
         "health-timeout", "HEALTH_TIMEOUT", "Seconds a new container gets to report healthy before the deploy reverts it",

@@ -60,6 +60,15 @@ public static partial class SettingKinds
                  ?? (int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
                      ? null : $"it is outside {min} to {max}"));
 
+    public static readonly SettingKind Image = SettingKind.Line("a valid image reference", Docker.ImageReference.Fix, Docker.ImageReference.Problem);
+
+    public static readonly SettingKind ImageList = SettingKind.ListOf(
+        "a list of valid image references", Docker.ImageReference.Fix, Docker.ImageReference.Problem);
+
+    public static readonly SettingKind RegistryHost = SettingKind.Line(
+        "a registry host", "Give the registry as host[:port], e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or 127.0.0.1:5000, without https://.",
+        Docker.ImageReference.RegistryProblem);
+
     public static readonly SettingKind AwsRegion = SettingKind.Line(Aws.AwsRegionName.Noun, Aws.AwsRegionName.Fix, Aws.AwsRegionName.Problem);
 
     public static readonly SettingKind Tag = SettingKind.Line(

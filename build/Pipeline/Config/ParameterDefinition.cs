@@ -18,8 +18,8 @@ public sealed record ParameterDefinition(
 {
     public string CliName => "--" + Name;
 
-    /// <summary>The grammar every value is checked against: the given kind, else one line of text (any value for a secret).</summary>
-    public SettingKind ValueKind => Kind ?? (IsSecret ? SettingKinds.Secret : SettingKinds.Text);
+    /// <summary>The grammar every value is checked against: the given kind, else a flag's, else one line of text (any value for a secret).</summary>
+    public SettingKind ValueKind => Kind ?? (IsFlag ? SettingKinds.Flag : IsSecret ? SettingKinds.Secret : SettingKinds.Text);
 
     /// <summary>What --help shows as the default: a literal value, or how the value is derived.</summary>
     public string? ShownDefault => DefaultText ?? Default;

@@ -16,6 +16,18 @@ public static partial class SettingKinds
     public static readonly SettingKind Text = SettingKind.Line(
         "one line of text", "Remove the line break or control character: a setting holds one line of printable text.");
 
+    private static readonly string[] FlagOn = ["true", "1", "yes", "on"];
+    private static readonly string[] FlagOff = ["false", "0", "no", "off"];
+
+    /// <summary>Exactly these words, in any case: "FORCE_PUSH=no" once counted as true because it was not "false".</summary>
+    public static readonly SettingKind Flag = SettingKind.Line(
+        "a flag", "Use true or false (or 1/0, yes/no, on/off).",
+        value => FlagOn.Contains(value, StringComparer.OrdinalIgnoreCase) || FlagOff.Contains(value, StringComparer.OrdinalIgnoreCase)
+            ? null : "it is not one of true, false, 1, 0, yes, no, on, off");
+
+    /// <summary>True for a flag value that means on; its kind refused anything but the eight words while resolving.</summary>
+    public static bool IsOn(string value) => FlagOn.Contains(value, StringComparer.OrdinalIgnoreCase);
+
     public static readonly SettingKind LocalPath = SettingKind.Line(
         "a path", "Give the path on one line, without control characters.");
 

@@ -27,6 +27,26 @@ public class CommandLineParserTests
     }
 
     [Fact]
+    public void An_empty_argument_stays_an_empty_value_and_does_not_take_the_next_target()
+    {
+        // ./build.sh --before-host "" Restore, as build.sh packs it: each argument followed by the unit separator.
+        var invocation = CommandLineParser.Parse(PackedArgv.Unpack("--before-host\u001f\u001fRestore\u001f", '\u001f'), Graph);
+        Assert.Equal("", invocation.Values["before-host"]);
+        Assert.Equal(["Restore"], invocation.Targets);
+    }
+
+    [Theory]
+    [InlineData(null, new string[0])]
+    [InlineData("", new string[0])]
+    [InlineData("--help", new[] { "--help" })]
+    [InlineData("Restore\u001f", new[] { "Restore" })]
+    [InlineData("\u001f", new[] { "" })]
+    [InlineData("a\u001f\u001f\u001fb\u001f", new[] { "a", "", "", "b" })]
+    [InlineData("a b\u001f--x=\u001f", new[] { "a b", "--x=" })]
+    public void The_packed_command_line_unpacks_to_every_argument_empty_ones_included(string? packed, string[] expected) =>
+        Assert.Equal(expected, PackedArgv.Unpack(packed, '\u001f'));
+
+    [Fact]
     public void A_flag_does_not_swallow_the_next_target()
     {
         var invocation = CommandLineParser.Parse(["--dryrun", "Restore"], Graph);

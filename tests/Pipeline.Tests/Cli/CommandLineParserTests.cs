@@ -46,6 +46,24 @@ public class CommandLineParserTests
     public void The_packed_command_line_unpacks_to_every_argument_empty_ones_included(string? packed, string[] expected) =>
         Assert.Equal(expected, PackedArgv.Unpack(packed, '\u001f'));
 
+    [Theory]
+    [InlineData("--registry-pasword=Secr3tXYZ")]
+    [InlineData("-registry-pasword=Secr3tXYZ")]
+    public void A_misspelt_parameter_is_named_without_its_value_and_with_a_suggestion(string arg)
+    {
+        var error = Assert.Throws<PipelineException>(() => CommandLineParser.Parse(["Restore", arg], Graph));
+        Assert.Equal("Unknown parameter '--registry-pasword'", error.Message);
+        Assert.Contains("Did you mean '--registry-password'?", error.Fix);
+        Assert.DoesNotContain("Secr3tXYZ", error.Message + error.Fix + error.Detail);
+    }
+
+    [Fact]
+    public void An_unknown_parameter_name_with_a_control_character_is_shown_escaped()
+    {
+        var error = Assert.Throws<PipelineException>(() => CommandLineParser.Parse(["--no\u001b]0;x\u0007such"], Graph));
+        Assert.Equal(@"Unknown parameter '--no\x1b]0;x\x07such'", error.Message);
+    }
+
     [Fact]
     public void A_flag_does_not_swallow_the_next_target()
     {

@@ -167,7 +167,7 @@ public static class PipelineParameters
     public static readonly ParameterDefinition StagingSshKey = new(
         "staging-ssh-key", "STAGING_SSH_KEY", "Private key file for the staging hosts (only this key is offered)",
         DefaultText: "the sandbox's key; else ssh's own defaults and agent",
-        Kind: SettingKinds.LocalPath);
+        Kind: SettingKinds.KeyFile);
 
     public static readonly ParameterDefinition StagingSshPrivateKey = new(
         "staging-ssh-private-key", "STAGING_SSH_PRIVATE_KEY",

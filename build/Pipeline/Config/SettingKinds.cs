@@ -31,6 +31,20 @@ public static partial class SettingKinds
     public static readonly SettingKind LocalPath = SettingKind.Line(
         "a path", "Give the path on one line, without control characters.");
 
+    /// <summary>
+    /// The path of a private key file. A key pasted here instead is recognised before anything else, masked from then
+    /// on, and never described: the dry run would print it as -i '...', and a missing-file error would name it.
+    /// </summary>
+    public static readonly SettingKind KeyFile = new(
+        "the path of a key file",
+        "Give the path of a private key file here; the key itself goes in STAGING_SSH_PRIVATE_KEY, which is kept secret. A key put here was not: CI may have shown it, so replace that key.",
+        value =>
+        {
+            if (!PrivateKeyText.LooksLikeKey(value)) return LocalPath.Problem(value);
+            PrivateKeyText.Mask(value);
+            return "it holds a private key";
+        });
+
     /// <summary>A path on the staging hosts: it follows an option of a remote command, so it may not look like one.</summary>
     public static readonly SettingKind RemotePath = SettingKind.Line(
         "a path on the hosts", "Give an absolute path, or one starting with ~/ for the remote user's home.",

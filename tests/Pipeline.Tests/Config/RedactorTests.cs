@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Pipeline.Config;
+using Pipeline.Docker;
 
 namespace Pipeline.Tests.Config;
 
@@ -61,6 +62,15 @@ public sealed class RedactorTests
         var relaxed = JsonSerializer.Serialize(new { password = secret }, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         Assert.Equal($"{{\"password\":\"{Mask}\"}}", Redactor.Redact(strict));
         Assert.Equal($"{{\"password\":\"{Mask}\"}}", Redactor.Redact(relaxed));
+    }
+
+    [Fact]
+    public void A_registry_login_masks_the_base64_of_user_colon_password_as_registries_and_docker_config_write_it()
+    {
+        var password = Unique("pw-");
+        _ = new RegistryCredentials("registry.example.com", "ci-user", new Secret(password));
+        Assert.Equal($"Authorization: Basic {Mask}", Redactor.Redact("Authorization: Basic " + Base64("ci-user:" + password)));
+        Assert.Equal($"\"auth\": \"{Mask}\"", Redactor.Redact($"\"auth\": \"{Base64Url("ci-user:" + password)}\""));
     }
 
     [Fact]

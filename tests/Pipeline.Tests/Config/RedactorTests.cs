@@ -89,4 +89,18 @@ public sealed class RedactorTests
         SettingsResolver.Resolve(new Dictionary<string, string>(), name => name == "REGISTRY_PASSWORD" ? secret + "\n" : null, null);
         Assert.Equal($"login with {Mask} failed", Redactor.Redact($"login with {secret} failed"));
     }
+
+    [Fact]
+    public void A_secret_of_one_to_three_characters_is_masked_as_a_whole_word_only()
+    {
+        // Short values are unlikely but legal (a test registry's "pw"): masked where they stand alone, not inside
+        // other words, or every log line would be shredded.
+        Redactor.Register("Q7z");
+        Redactor.Register("Ж");
+        Assert.Equal($"user:{Mask}@registry", Redactor.Redact("user:Q7z@registry"));
+        Assert.Equal($"password \"{Mask}\" refused", Redactor.Redact("password \"Q7z\" refused"));
+        Assert.Equal("Q7zebra and xQ7z stay", Redactor.Redact("Q7zebra and xQ7z stay"));
+        Assert.Equal($"flag -{Mask} given", Redactor.Redact("flag -Ж given"));
+        Assert.Equal("Жук job", Redactor.Redact("Жук job"));
+    }
 }

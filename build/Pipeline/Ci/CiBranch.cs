@@ -12,7 +12,7 @@ public static partial class CiBranch
     public static string Validate(string branch, string origin)
     {
         if (IsPlain(branch)) return branch;
-        throw new PipelineException($"{origin}: '{Shown(branch)}' is not a plain branch name", Rule);
+        throw new PipelineException($"{origin}: '{Config.ValueText.Escape(branch)}' is not a plain branch name", Rule);
     }
 
     public const string Rule =
@@ -21,10 +21,6 @@ public static partial class CiBranch
     public static bool IsPlain(string branch) =>
         Plain().IsMatch(branch) && !branch.Contains("..") && !branch.Contains("//") &&
         !branch.EndsWith('/') && !branch.EndsWith('.') && !branch.EndsWith(".lock", StringComparison.Ordinal) && branch.Length <= 200;
-
-    // What the error shows: control characters (a newline would break the message) as their code.
-    private static string Shown(string branch) =>
-        string.Concat(branch.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/-]*\z")]
     private static partial Regex Plain();

@@ -190,8 +190,7 @@ public sealed class PipelineHost : IDisposable
 
     private static IReadOnlyList<string> ReadArgv()
     {
-        var joined = Environment.GetEnvironmentVariable(ArgvVariable);
-        return string.IsNullOrEmpty(joined) ? [] : joined.Split(ArgvSeparator).Where(a => a.Length > 0).ToList();
+        return PackedArgv.Unpack(Environment.GetEnvironmentVariable(ArgvVariable), ArgvSeparator);
     }
 
     private static string? ReadPipelineJson()

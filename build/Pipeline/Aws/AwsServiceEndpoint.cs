@@ -16,6 +16,8 @@ public sealed record AwsServiceEndpoint(string ServiceId, string SigningName, st
         string serviceId, string signingName, string targetPrefix, string awsUrl, string region,
         Func<string, string?> environment, Uri? sandbox)
     {
+        // The one place a region becomes a host name; the settings have checked it, this makes sure.
+        AwsRegionName.Require(region, "The region of the " + serviceId + " endpoint");
         var configured = environment($"AWS_ENDPOINT_URL_{serviceId}") ?? environment("AWS_ENDPOINT_URL");
         Uri url;
         if (configured is { Length: > 0 })

@@ -42,6 +42,6 @@ public static partial class NodeTestSummary
         return new TestCounts(Count("pass"), Count("fail") + cancelled, cancelled, Count("skipped"), Count("todo"));
     }
 
-    [GeneratedRegex(@"^\s*(?:#|ℹ)\s*(?<kind>pass|fail|cancelled|skipped|todo)\s+(?<n>\d+)\s*$")]
+    [GeneratedRegex(@"^\s*(?:#|ℹ)\s*(?<kind>pass|fail|cancelled|skipped|todo)\s+(?<n>\d+)\s*\z")]
     private static partial Regex CountLine();
 }

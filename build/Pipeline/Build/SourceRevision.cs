@@ -10,18 +10,20 @@ public sealed partial record SourceRevision(string Sha, string Branch)
 
     public static SourceRevision Resolve(string? sha, string? branch, Func<string, string?> environment, Func<string[], string?> git)
     {
-        sha ??= First(environment, "CIRCLE_SHA1", "GITHUB_SHA") ?? git(["rev-parse", "HEAD"]);
+        // Where the sha came from, for the error: it may be any of these.
+        (sha, var shaSource) = sha is not null ? (sha, "--sha / PIPELINE_SHA")
+            : First(environment, "CIRCLE_SHA1", "GITHUB_SHA") ?? (git(["rev-parse", "HEAD"]), "git rev-parse HEAD");
         // On a pull request GITHUB_REF_NAME is "123/merge"; the source branch is in GITHUB_HEAD_REF.
-        branch ??= First(environment, "CIRCLE_BRANCH", "GITHUB_HEAD_REF", "GITHUB_REF_NAME") ?? git(["rev-parse", "--abbrev-ref", "HEAD"]);
+        branch ??= First(environment, "CIRCLE_BRANCH", "GITHUB_HEAD_REF", "GITHUB_REF_NAME")?.Value ?? git(["rev-parse", "--abbrev-ref", "HEAD"]);
 
         if (sha is null)
             throw new PipelineException(
                 "Cannot tell which commit is being built",
                 "Run inside a git checkout with at least one commit, or set PIPELINE_SHA (--sha) and PIPELINE_BRANCH (--branch).");
         sha = sha.Trim().ToLowerInvariant();
-        if (!ShaPattern().IsMatch(sha))
+        if (ShaProblem(sha) is { } problem)
             throw new PipelineException(
-                $"'{sha}' is not a commit sha",
+                $"{shaSource} is not a commit sha: {problem}",
                 "Give the full 40-character hex sha (or at least 7 hex characters) in --sha / PIPELINE_SHA.");
         if (string.IsNullOrWhiteSpace(branch) || branch == "HEAD")
             throw new PipelineException(
@@ -48,9 +50,15 @@ public sealed partial record SourceRevision(string Sha, string Branch)
         }
     }
 
-    private static string? First(Func<string, string?> environment, params string[] names) =>
-        names.Select(environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+    /// <summary>What is wrong with a sha, without repeating it (it may come from any CI variable); null when it is one.</summary>
+    public static string? ShaProblem(string sha) =>
+        ShaPattern().IsMatch(sha.ToLowerInvariant()) ? null
+            : Config.ValueText.FirstForbidden(sha, c => !char.IsAsciiHexDigit(c)) ?? $"it has {sha.Length} hex digits (7 to 40)";
 
-    [GeneratedRegex("^[0-9a-f]{7,40}$")]
+    private static (string? Value, string Name)? First(Func<string, string?> environment, params string[] names) =>
+        names.Select(name => (Value: environment(name), Name: name)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v.Value)) is { Value: not null } set
+            ? set : null;
+
+    [GeneratedRegex(@"^[0-9a-f]{7,40}\z")]
     private static partial Regex ShaPattern();
 }

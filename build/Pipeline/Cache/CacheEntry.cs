@@ -13,10 +13,10 @@ public sealed partial record CacheEntry(string Reference, string Key, string Dir
 {
     // Everything the cache writes matches one of these, and prune touches nothing else: the default directory is
     // ~/docker, where a person may keep tarballs of their own (the original setup's mysql.tar, say).
-    [GeneratedRegex(@"^(?<key>[a-z0-9._-]+-[0-9a-f]{12})\.(?<kind>json|lock|tar|tar\.gz|tar\.br)$")]
+    [GeneratedRegex(@"^(?<key>[a-z0-9._-]+-[0-9a-f]{12})\.(?<kind>json|lock|tar|tar\.gz|tar\.br)\z")]
     public static partial Regex OwnFileName();
 
-    [GeneratedRegex(@"^\.(?<key>[a-z0-9._-]+-[0-9a-f]{12})\.[0-9a-f]{32}\.tmp$")]
+    [GeneratedRegex(@"^\.(?<key>[a-z0-9._-]+-[0-9a-f]{12})\.[0-9a-f]{32}\.tmp\z")]
     public static partial Regex OwnTempFileName();
 
     public static CacheEntry For(string reference, string directory)

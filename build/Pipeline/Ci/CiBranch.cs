@@ -11,17 +11,16 @@ public static partial class CiBranch
 {
     public static string Validate(string branch, string origin)
     {
-        if (Plain().IsMatch(branch) && !branch.Contains("..") && !branch.Contains("//") &&
-            !branch.EndsWith('/') && !branch.EndsWith('.') && !branch.EndsWith(".lock", StringComparison.Ordinal) && branch.Length <= 200)
-            return branch;
-        throw new PipelineException(
-            $"{origin}: '{Shown(branch)}' is not a plain branch name",
-            "Use letters, digits and . _ - / (as in develop, release/2.x), starting with a letter or digit: the name is written into GitHub expressions and CircleCI filters.");
+        if (IsPlain(branch)) return branch;
+        throw new PipelineException($"{origin}: '{Config.ValueText.Escape(branch)}' is not a plain branch name", Rule);
     }
 
-    // What the error shows: control characters (a newline would break the message) as their code.
-    private static string Shown(string branch) =>
-        string.Concat(branch.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    public const string Rule =
+        "Use letters, digits and . _ - / (as in develop, release/2.x), starting with a letter or digit: the name is written into GitHub expressions and CircleCI filters.";
+
+    public static bool IsPlain(string branch) =>
+        Plain().IsMatch(branch) && !branch.Contains("..") && !branch.Contains("//") &&
+        !branch.EndsWith('/') && !branch.EndsWith('.') && !branch.EndsWith(".lock", StringComparison.Ordinal) && branch.Length <= 200;
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/-]*\z")]
     private static partial Regex Plain();

@@ -23,7 +23,7 @@ public static class CommandLineParser
             }
 
             var (name, inlineValue) = Split(arg);
-            var parameter = PipelineParameters.Find(name) ?? throw UnknownParameter(arg);
+            var parameter = PipelineParameters.Find(name) ?? throw UnknownParameter(name);
             string value;
             if (inlineValue is not null) value = inlineValue;
             else if (parameter.IsFlag) value = "true";
@@ -44,12 +44,12 @@ public static class CommandLineParser
         return equals < 0 ? (body, null) : (body[..equals], body[(equals + 1)..]);
     }
 
-    private static PipelineException UnknownParameter(string arg)
+    // Only the name: the value of a misspelt --registry-pasword=... is the password.
+    private static PipelineException UnknownParameter(string name)
     {
-        var (name, _) = Split(arg);
         var closest = NameSuggestions.Closest(name, PipelineParameters.All.Select(p => p.Name));
         return new PipelineException(
-            $"Unknown parameter '{arg}'",
+            $"Unknown parameter '--{ValueText.Escape(name)}'",
             (closest is null ? "" : $"Did you mean '--{closest}'? ") + "./build.sh --help lists every parameter.");
     }
 }

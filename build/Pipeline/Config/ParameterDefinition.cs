@@ -13,9 +13,13 @@ public sealed record ParameterDefinition(
     string? DefaultText = null,
     bool IsSecret = false,
     bool IsFlag = false,
-    IReadOnlyList<string>? AllowedValues = null)
+    IReadOnlyList<string>? AllowedValues = null,
+    SettingKind? Kind = null)
 {
     public string CliName => "--" + Name;
+
+    /// <summary>The grammar every value is checked against: the given kind, else a flag's, else one line of text (any value for a secret).</summary>
+    public SettingKind ValueKind => Kind ?? (IsFlag ? SettingKinds.Flag : IsSecret ? SettingKinds.Secret : SettingKinds.Text);
 
     /// <summary>What --help shows as the default: a literal value, or how the value is derived.</summary>
     public string? ShownDefault => DefaultText ?? Default;

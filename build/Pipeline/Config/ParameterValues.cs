@@ -12,8 +12,11 @@ public sealed class ParameterValues(IReadOnlyDictionary<string, ResolvedSetting>
     public bool IsOverridden(ParameterDefinition parameter) =>
         settings[parameter.Name].Source is SettingSource.Environment or SettingSource.CommandLine;
 
-    public bool Flag(ParameterDefinition parameter) =>
-        Get(parameter) is { } value && !value.Equals("false", StringComparison.OrdinalIgnoreCase) && value != "0";
+    public bool Flag(ParameterDefinition parameter) => Get(parameter) is { } value && SettingKinds.IsOn(value);
+
+    /// <summary>A number parameter; its kind (SettingKinds.WholeNumber) checked the digits and range while resolving.</summary>
+    public int Number(ParameterDefinition parameter) =>
+        int.Parse(Get(parameter)!, System.Globalization.CultureInfo.InvariantCulture);
 
     public IReadOnlyList<string> List(ParameterDefinition parameter) =>
         (Get(parameter) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

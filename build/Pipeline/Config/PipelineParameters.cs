@@ -6,10 +6,12 @@ public static class PipelineParameters
     public static readonly ParameterDefinition Registry = new(
         "registry", "AWS_ECR_URL",
         "Registry host the app image is pushed to and pulled from (an ECR URL, or any registry)",
-        DefaultText: "the sandbox registry in the sandbox, else none (Test needs none; Push and the deploys do)");
+        DefaultText: "the sandbox registry in the sandbox, else none (Test needs none; Push and the deploys do)",
+        Kind: SettingKinds.RegistryHost);
 
     public static readonly ParameterDefinition Repository = new(
-        "repository", "AWS_ECR_REPO", "Repository of the app image in that registry", Default: "sample-app");
+        "repository", "AWS_ECR_REPO", "Repository of the app image in that registry", Default: "sample-app",
+        Kind: SettingKinds.Repository);
 
     public static readonly ParameterDefinition RegistryUser = new(
         "registry-user", "REGISTRY_USER", "User for a registry that is not ECR",
@@ -21,7 +23,8 @@ public static class PipelineParameters
 
     public static readonly ParameterDefinition Sha = new(
         "sha", "PIPELINE_SHA", "Commit the images are built from",
-        DefaultText: "CIRCLE_SHA1, GITHUB_SHA, else git HEAD");
+        DefaultText: "CIRCLE_SHA1, GITHUB_SHA, else git HEAD",
+        Kind: SettingKinds.CommitSha);
 
     public static readonly ParameterDefinition Branch = new(
         "branch", "PIPELINE_BRANCH", "Branch the commit belongs to",
@@ -29,7 +32,8 @@ public static class PipelineParameters
 
     public static readonly ParameterDefinition MainBranches = new(
         "main-branches", "MAIN_BRANCHES", "Branches that build production images (comma-separated)",
-        Default: "main,master");
+        Default: "main,master",
+        Kind: SettingKinds.BranchList);
 
     public static readonly ParameterDefinition AppEnv = new(
         "app-env", "APP_ENV", "Flavour of the release image (the testing image is always 'testing')",
@@ -37,24 +41,29 @@ public static class PipelineParameters
         AllowedValues: ["staging", "production"]);
 
     public static readonly ParameterDefinition Dockerfile = new(
-        "dockerfile", "DOCKERFILE", "Dockerfile, relative to the build context", Default: "docker/Dockerfile");
+        "dockerfile", "DOCKERFILE", "Dockerfile, relative to the build context", Default: "docker/Dockerfile",
+        Kind: SettingKinds.LocalPath);
 
     public static readonly ParameterDefinition Context = new(
-        "context", "DOCKER_CONTEXT", "Build context directory, relative to the repository root", Default: ".");
+        "context", "DOCKER_CONTEXT", "Build context directory, relative to the repository root", Default: ".",
+        Kind: SettingKinds.LocalPath);
 
     public static readonly ParameterDefinition BaseImage = new(
         "base-image", "BASE_IMAGE", "Base image passed to the Dockerfile as NODE_IMAGE (cached by Restore like the dependency images)",
-        DefaultText: "the Dockerfile's own default (the sandbox's node image in the sandbox)");
+        DefaultText: "the Dockerfile's own default (the sandbox's node image in the sandbox)",
+        Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition CacheBust = new(
         "cache-bust", "CACHE_BUST", "Value of the Dockerfile's CACHE_BUST arg; change it to force the sources to be copied again",
         DefaultText: "unset (sources are cached by content)");
 
     public static readonly ParameterDefinition MysqlImage = new(
-        "mysql-image", "MYSQL_IMAGE", "MySQL image the tests run against, pinned", Default: "mysql:8.0.40");
+        "mysql-image", "MYSQL_IMAGE", "MySQL image the tests run against, pinned", Default: "mysql:8.0.40",
+        Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition RedisImage = new(
-        "redis-image", "REDIS_IMAGE", "Redis image the tests run against, pinned", Default: "redis:7.2.5");
+        "redis-image", "REDIS_IMAGE", "Redis image the tests run against, pinned", Default: "redis:7.2.5",
+        Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition DockerHost = new(
         "docker-host", "DOCKER_HOST", "Docker engine to use", Default: "unix:///var/run/docker.sock");
@@ -65,7 +74,8 @@ public static class PipelineParameters
         Default: SandboxChoice.Auto, AllowedValues: [SandboxChoice.Auto, SandboxChoice.On, SandboxChoice.Off]);
 
     public static readonly ParameterDefinition SandboxDir = new(
-        "sandbox-dir", "PIPELINE_SANDBOX_DIR", "Where the local sandbox keeps its state", Default: "~/.pipeline-sandbox");
+        "sandbox-dir", "PIPELINE_SANDBOX_DIR", "Where the local sandbox keeps its state", Default: "~/.pipeline-sandbox",
+        Kind: SettingKinds.LocalPath);
 
     // Dependency containers (StartDeps, Test and the Deps* developer targets).
     public static readonly ParameterDefinition DepsTimeout = new(
@@ -84,28 +94,33 @@ public static class PipelineParameters
     public static readonly ParameterDefinition TestResultsDir = new(
         "test-results-dir", "TEST_RESULTS_DIR",
         "Where Test writes the results as JUnit XML (junit.xml), for CircleCI's store_test_results and other dashboards; relative to the repository root",
-        Default: "test-results");
+        Default: "test-results",
+        Kind: SettingKinds.LocalPath);
 
     // The image tarball cache (part of Restore).
     public static readonly ParameterDefinition CacheDir = new(
         "cache-dir", "DOCKER_CACHE_DIR", "Where dependency images are kept as tarballs between runs (CI caches this directory)",
-        Default: "~/docker");
+        Default: "~/docker",
+        Kind: SettingKinds.LocalPath);
 
     public static readonly ParameterDefinition CacheCompression = new(
         "cache-compression", "IMAGE_CACHE_COMPRESSION", "Compression of the cached tarballs: none, gzip or brotli, optionally with a level (gzip:1, brotli:5)",
         Default: Cache.TarballCompression.DefaultName);
 
     public static readonly ParameterDefinition CacheImages = new(
-        "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides MySQL and Redis (comma-separated)");
+        "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides MySQL and Redis (comma-separated)",
+        Kind: SettingKinds.ImageList);
 
     public static readonly ParameterDefinition ImageArchiveDir = new(
         "image-archive-dir", "IMAGE_ARCHIVE_DIR",
         "Carries the tested release image to deploy jobs on other machines: Test saves it here when the tests pass, and DockerBuild in a run without Test loads it instead of building",
-        DefaultText: "off");
+        DefaultText: "off",
+        Kind: SettingKinds.LocalPath);
 
     public static readonly ParameterDefinition AwsRegion = new(
         "aws-region", "AWS_REGION", "AWS region of the ECR registry (and later the ECS cluster)",
-        DefaultText: "AWS_DEFAULT_REGION or the profile's region (us-east-1 in the sandbox)");
+        DefaultText: "AWS_DEFAULT_REGION or the profile's region (us-east-1 in the sandbox)",
+        Kind: SettingKinds.AwsRegion);
 
     public static readonly ParameterDefinition RegistryLogin = new(
         "registry-login", "REGISTRY_LOGIN", "How to log in to the registry",
@@ -114,14 +129,17 @@ public static class PipelineParameters
 
     public static readonly ParameterDefinition Tag = new(
         "tag", "IMAGE_TAG", "Tag to push the release image under, instead of the tag policy's",
-        DefaultText: "<production-tag-prefix>-<sha7> on a main branch, else <staging-tag-prefix>-<sha7>");
+        DefaultText: "<production-tag-prefix>-<sha7> on a main branch, else <staging-tag-prefix>-<sha7>",
+        Kind: SettingKinds.Tag);
 
     public static readonly ParameterDefinition ProductionTagPrefix = new(
-        "production-tag-prefix", "PRODUCTION_TAG_PREFIX", "Tag prefix for images from a main branch", Default: "master");
+        "production-tag-prefix", "PRODUCTION_TAG_PREFIX", "Tag prefix for images from a main branch", Default: "master",
+        Kind: SettingKinds.TagPrefix);
 
     public static readonly ParameterDefinition StagingTagPrefix = new(
         "staging-tag-prefix", "STAGING_TAG_PREFIX",
-        "Tag prefix for images from other branches; {branch} uses the branch name, made tag-safe", Default: "develop");
+        "Tag prefix for images from other branches; {branch} uses the branch name, made tag-safe", Default: "develop",
+        Kind: SettingKinds.TagPrefix);
 
     public static readonly ParameterDefinition ForcePush = new(
         "force-push", "FORCE_PUSH", "Push even when the tag already holds a different image", IsFlag: true);
@@ -137,20 +155,24 @@ public static class PipelineParameters
         DefaultText: "every container whose image is in the app's repository");
 
     public static readonly ParameterDefinition DeployTimeout = new(
-        "deploy-timeout", "DEPLOY_TIMEOUT", "Seconds to wait for the ECS deployment (and again for a rollback)", Default: "600");
+        "deploy-timeout", "DEPLOY_TIMEOUT", "Seconds to wait for the ECS deployment (and again for a rollback)", Default: "600",
+        Kind: SettingKinds.WholeNumber(1, 86400));
 
     public static readonly ParameterDefinition KeepRevisions = new(
-        "keep-revisions", "KEEP_REVISIONS", "Task-definition revisions kept after a good deploy (older ones are deregistered)", Default: "10");
+        "keep-revisions", "KEEP_REVISIONS", "Task-definition revisions kept after a good deploy (older ones are deregistered)", Default: "10",
+        Kind: SettingKinds.WholeNumber(1, 1000));
 
     // Staging deploys over SSH (DeployStaging, Rollback, StagingUnlock).
     public static readonly ParameterDefinition StagingHosts = new(
         "staging-hosts", "STAGING_HOSTS",
         "Staging hosts, deployed one after another, as [name=][user@]address[:sshport][/[bind:]appport] (comma-separated)",
-        DefaultText: "the sandbox's staging-1 and staging-2");
+        DefaultText: "the sandbox's staging-1 and staging-2",
+        Kind: SettingKinds.StagingHosts);
 
     public static readonly ParameterDefinition StagingSshKey = new(
         "staging-ssh-key", "STAGING_SSH_KEY", "Private key file for the staging hosts (only this key is offered)",
-        DefaultText: "the sandbox's key; else ssh's own defaults and agent");
+        DefaultText: "the sandbox's key; else ssh's own defaults and agent",
+        Kind: SettingKinds.KeyFile);
 
     public static readonly ParameterDefinition StagingSshPrivateKey = new(
         "staging-ssh-private-key", "STAGING_SSH_PRIVATE_KEY",
@@ -160,54 +182,68 @@ public static class PipelineParameters
     public static readonly ParameterDefinition StagingKnownHosts = new(
         "staging-known-hosts", "STAGING_KNOWN_HOSTS",
         "known_hosts file, or its lines themselves (a value with a space or newline), pinning the staging hosts' keys; any other key is refused",
-        DefaultText: "the sandbox's file; else ~/.ssh/known_hosts");
+        DefaultText: "the sandbox's file; else ~/.ssh/known_hosts",
+        Kind: SettingKinds.KnownHosts);
 
     public static readonly ParameterDefinition StagingContainer = new(
         "staging-container", "STAGING_CONTAINER",
         "Name of the app on the hosts: its containers are <name>-<tag>, its proxy <name>-proxy, its lock <name>",
-        Default: "sample-app");
+        Default: "sample-app",
+        Kind: SettingKinds.ContainerName);
 
     public static readonly ParameterDefinition AppPort = new(
-        "app-port", "APP_PORT", "Port the app listens on inside its container", Default: "3000");
+        "app-port", "APP_PORT", "Port the app listens on inside its container", Default: "3000",
+        Kind: SettingKinds.WholeNumber(1, 65535));
 
     public static readonly ParameterDefinition StagingEnvFile = new(
         "staging-env-file", "STAGING_ENV_FILE", "Env file on each host for the app container (~/ is the remote home)",
-        Default: "~/sample-app.env");
+        Default: "~/sample-app.env",
+        Kind: SettingKinds.RemotePath);
 
     public static readonly ParameterDefinition StagingNetwork = new(
-        "staging-network", "STAGING_NETWORK", "Docker network on the hosts that holds mysql and redis", Default: "staging");
+        "staging-network", "STAGING_NETWORK", "Docker network on the hosts that holds mysql and redis", Default: "staging",
+        Kind: SettingKinds.NetworkName);
 
     public static readonly ParameterDefinition StagingProxyImage = new(
         "staging-proxy-image", "STAGING_PROXY_IMAGE", "nginx image of the per-host proxy that switches traffic between app containers",
-        Default: "nginx:1.27", DefaultText: "nginx:1.27 (the sandbox's nginx in the sandbox)");
+        Default: "nginx:1.27", DefaultText: "nginx:1.27 (the sandbox's nginx in the sandbox)",
+        Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition HealthTimeout = new(
         "health-timeout", "HEALTH_TIMEOUT", "Seconds a new container gets to report healthy before the deploy reverts it",
-        Default: "60");
+        Default: "60",
+        Kind: SettingKinds.WholeNumber(1, 3600));
 
     public static readonly ParameterDefinition HealthInterval = new(
         "health-interval", "HEALTH_INTERVAL", "Health-check interval of the app containers (docker --health-interval); empty keeps the image's",
-        Default: "1s");
+        Default: "1s",
+        Kind: SettingKinds.Duration);
 
     public static readonly ParameterDefinition SshTimeout = new(
-        "ssh-timeout", "SSH_TIMEOUT", "Seconds to wait for an SSH connection to a staging host", Default: "10");
+        "ssh-timeout", "SSH_TIMEOUT", "Seconds to wait for an SSH connection to a staging host", Default: "10",
+        Kind: SettingKinds.WholeNumber(1, 300));
 
     public static readonly ParameterDefinition BeforeHost = new(
         "before-host", "STAGING_BEFORE_HOST", "Command run locally before a host switches ({host} is its name), e.g. take it out of the load balancer",
-        DefaultText: "the sandbox's lb.sh drain {host}");
+        DefaultText: "the sandbox's lb.sh drain {host}",
+        Kind: SettingKinds.ShellCommand);
 
     public static readonly ParameterDefinition AfterHost = new(
         "after-host", "STAGING_AFTER_HOST", "Command run locally after a host switched ({host} is its name), e.g. put it back into the load balancer",
-        DefaultText: "the sandbox's lb.sh enable {host}");
+        DefaultText: "the sandbox's lb.sh enable {host}",
+        Kind: SettingKinds.ShellCommand);
 
     public static readonly ParameterDefinition LockWait = new(
-        "lock-wait", "LOCK_WAIT", "Seconds to wait for another deploy's lock; 0 fails at once, naming the holder", Default: "0");
+        "lock-wait", "LOCK_WAIT", "Seconds to wait for another deploy's lock; 0 fails at once, naming the holder", Default: "0",
+        Kind: SettingKinds.WholeNumber(0, 86400));
 
     public static readonly ParameterDefinition StagingBranch = new(
-        "staging-branch", "STAGING_BRANCH", "Branch whose pushes CI deploys to staging", Default: "develop");
+        "staging-branch", "STAGING_BRANCH", "Branch whose pushes CI deploys to staging", Default: "develop",
+        Kind: SettingKinds.Branch);
 
     public static readonly ParameterDefinition CiOutput = new(
-        "ci-output", "CI_OUTPUT", "Directory GenerateCi writes .circleci/ and .github/ into", DefaultText: "the repository root");
+        "ci-output", "CI_OUTPUT", "Directory GenerateCi writes .circleci/ and .github/ into", DefaultText: "the repository root",
+        Kind: SettingKinds.LocalPath);
 
     // Options that steer the run itself rather than the settings.
     public static readonly ParameterDefinition Help = new(

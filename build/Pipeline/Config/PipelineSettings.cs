@@ -49,8 +49,7 @@ public sealed record PipelineSettings(
         var sandbox = new SandboxProfile(ExpandHome(values.Get(PipelineParameters.SandboxDir)!));
         var registry = isSandbox ? SandboxProfile.Registry : values.Get(PipelineParameters.Registry);
 
-        var repository = ImageNames.ValidateRepository(
-            values.Get(PipelineParameters.Repository)!, values[PipelineParameters.Repository].Origin);
+        var repository = values.Get(PipelineParameters.Repository)!;
         var revision = SourceRevision.Resolve(
             values.Get(PipelineParameters.Sha), values.Get(PipelineParameters.Branch), environment, git);
         var mainBranches = values.List(PipelineParameters.MainBranches);
@@ -69,6 +68,13 @@ public sealed record PipelineSettings(
         string? Pick(ParameterDefinition parameter, string sandboxValue) =>
             isSandbox && !values.IsOverridden(parameter) ? sandboxValue : values.Get(parameter);
         var baseImage = Pick(PipelineParameters.BaseImage, SandboxProfile.NodeImage);
+        var cache = ImageCacheSettings.From(values, ExpandHome);
+        var archive = values.Get(PipelineParameters.ImageArchiveDir) is { Length: > 0 } archiveDir ? ExpandHome(archiveDir) : null;
+        // Each prunes the files it does not know: sharing a directory, each run would delete the other's entries.
+        if (archive is not null && DirectoryPaths.Overlap(archive, cache.Directory))
+            throw new PipelineException(
+                $"{values[PipelineParameters.ImageArchiveDir].SettingAndOrigin} and {values[PipelineParameters.CacheDir].SettingAndOrigin} overlap (the same directory, or one inside the other)",
+                "Give the tested-image archive a directory of its own: the archive and the tarball cache each prune the files they do not know.");
 
         return new PipelineSettings(
             values,
@@ -90,8 +96,8 @@ public sealed record PipelineSettings(
             SandboxReason = choice.Reason,
             TestResultsDirectory = Path.GetFullPath(Path.Combine(repositoryRoot, values.Get(PipelineParameters.TestResultsDir)!)),
             EffectiveBaseImage = baseImage ?? DockerfileArgs.GlobalDefault(File.ReadAllText(Path.Combine(context, dockerfile)), DockerfileArgs.BaseImageArg),
-            Cache = ImageCacheSettings.From(values, ExpandHome),
-            ImageArchiveDirectory = values.Get(PipelineParameters.ImageArchiveDir) is { Length: > 0 } archive ? ExpandHome(archive) : null,
+            Cache = cache,
+            ImageArchiveDirectory = archive,
         };
     }
 

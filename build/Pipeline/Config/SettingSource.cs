@@ -21,4 +21,7 @@ public sealed record ResolvedSetting(ParameterDefinition Parameter, string? Valu
         SettingSource.PipelineJson => $"pipeline.json \"{Parameter.Name}\"",
         _ => "the default",
     };
+
+    /// <summary>Like <see cref="Origin"/>, but a default names its setting: "--cache-dir / DOCKER_CACHE_DIR (the default)".</summary>
+    public string SettingAndOrigin => Source == SettingSource.Default ? $"{Parameter.CliName} / {Parameter.EnvVar} (the default)" : Origin;
 }

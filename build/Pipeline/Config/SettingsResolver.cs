@@ -4,7 +4,8 @@ namespace Pipeline.Config;
 
 /// <summary>
 /// Resolves every parameter once: defaults &lt; pipeline.json &lt; environment variables &lt; command line.
-/// Secrets are accepted only from the environment.
+/// Secrets are accepted only from the environment. Every value is checked against its parameter's kind here, so
+/// nothing a stage reads can hold what its kind refuses.
 /// </summary>
 public static class SettingsResolver
 {
@@ -26,6 +27,7 @@ public static class SettingsResolver
                 setting = setting with { Value = cliValue, Source = SettingSource.CommandLine };
 
             RefuseSecretOutsideEnvironment(setting);
+            ValidateKind(setting);
             ValidateAllowedValue(setting);
             if (parameter.IsSecret && setting.Value is { } secret) Redactor.Register(secret);
             resolved[parameter.Name] = setting;
@@ -40,6 +42,15 @@ public static class SettingsResolver
         throw new PipelineException(
             $"{setting.Parameter.Name} is a secret and was given in {setting.Origin}",
             $"Set the environment variable {setting.Parameter.EnvVar} instead (and remove it from there): command lines and pipeline.json end up in logs and commits.");
+    }
+
+    /// <summary>The one check every value passes, whatever its source; the error never repeats the value.</summary>
+    private static void ValidateKind(ResolvedSetting setting)
+    {
+        if (string.IsNullOrEmpty(setting.Value)) return;
+        var kind = setting.Parameter.ValueKind;
+        if (kind.Problem(setting.Value) is not { } problem) return;
+        throw new PipelineException($"{setting.Origin} is not {kind.Noun}: {problem}", kind.Fix);
     }
 
     private static void ValidateAllowedValue(ResolvedSetting setting)

@@ -77,6 +77,6 @@ internal sealed partial class BuildOutput
     [GeneratedRegex(@"^Step \d+/\d+ : ")]
     private static partial Regex StepLine();
 
-    [GeneratedRegex(@"^Successfully built ([0-9a-f]+)\s*$")]
+    [GeneratedRegex(@"^Successfully built ([0-9a-f]+)\s*\z")]
     private static partial Regex SuccessLine();
 }

@@ -122,7 +122,8 @@ public sealed class DockerIgnorePattern
                     break;
             }
         }
-        return regex.Append('$').ToString();
+        // Go's $ (the engine's) is the end of the text; .NET's $ would also match before a final newline.
+        return regex.Append(@"\z").ToString();
     }
 
     /// <summary>

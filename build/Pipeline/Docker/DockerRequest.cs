@@ -51,8 +51,19 @@ public sealed record DockerRequest(HttpMethod Method, string Path)
         }
     }
 
-    /// <summary>An image name or ID as one path segment (a name holds '/' and ':', which the engine accepts raw).</summary>
-    public static string Segment(string value) => Uri.EscapeDataString(value).Replace("%2F", "/").Replace("%3A", ":");
+    /// <summary>
+    /// An image name or ID as one path segment (a name holds '/' and ':', which the engine accepts raw). A "." or
+    /// ".." part is refused: System.Uri would collapse it and send the call to another endpoint
+    /// ("/images/../../containers/x/json" is "/containers/x/json").
+    /// </summary>
+    public static string Segment(string value)
+    {
+        if (value.Split('/').Any(part => part is "." or ".."))
+            throw new PipelineException(
+                $"'{ValueText.Escape(value)}' cannot be part of an Engine API path: it has a '.' or '..' part",
+                "Use an image, container or network name without such parts (settings are checked at start; this name came from elsewhere).");
+        return Uri.EscapeDataString(value).Replace("%2F", "/").Replace("%3A", ":");
+    }
 
     public override string ToString() => $"{Method.Method} {PathAndQuery}";
 }

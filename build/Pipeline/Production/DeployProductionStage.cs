@@ -34,7 +34,7 @@ public sealed class DeployProductionStage(StageContext context) : IStage
             yield return "task-definition diff (every other member is copied as it is):";
             foreach (var change in clone.Changes) yield return $"  container {change.Container}: image {change.OldImage} -> {change.NewImage}";
             foreach (var unknown in clone.UnknownMembers) yield return $"  warning: member '{unknown}' is not in the API model this pipeline knows; it would not be carried over";
-            yield return "register it: " + AwsJsonClient.Describe(ecs.Endpoint, "RegisterTaskDefinition", clone.Request);
+            yield return "register it: " + RegisterRequestDisplay.Describe(ecs.Endpoint, clone.Request);
         }
         yield return $"update the service: UpdateService {{cluster: {production.Cluster}, service: {production.Service}, taskDefinition: <the new revision>}}";
         yield return $"wait up to {production.DeployTimeout.TotalSeconds:0} s for that deployment's rolloutState; on FAILED or timeout, roll back to the current revision and wait for it";

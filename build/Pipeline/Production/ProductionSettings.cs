@@ -29,14 +29,7 @@ public sealed record ProductionSettings(
             values.Get(PipelineParameters.EcsService) ?? (settings.IsSandbox ? SandboxService : settings.Images.Repository.Split('/')[^1]),
             values.List(PipelineParameters.EcsContainer) is { Count: > 0 } containers ? containers
                 : settings.IsSandbox ? [SandboxContainer] : [],
-            TimeSpan.FromSeconds(PositiveNumber(values, PipelineParameters.DeployTimeout)),
-            PositiveNumber(values, PipelineParameters.KeepRevisions));
-    }
-
-    private static int PositiveNumber(ParameterValues values, ParameterDefinition parameter)
-    {
-        var text = values.Get(parameter);
-        if (int.TryParse(text, out var number) && number > 0) return number;
-        throw new PipelineException($"{values[parameter].Origin}={text} is not a positive whole number", $"Set {parameter.CliName} to a number, e.g. {parameter.Default}.");
+            TimeSpan.FromSeconds(values.Number(PipelineParameters.DeployTimeout)),
+            values.Number(PipelineParameters.KeepRevisions));
     }
 }

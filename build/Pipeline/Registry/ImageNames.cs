@@ -23,16 +23,13 @@ public sealed partial record ImageNames(string? Registry, string Repository, Sou
     /// <summary>The last release in the registry, whose layers seed the build cache; null without a registry.</summary>
     public string? Latest => Registry is null ? null : $"{RegistryRepository}:latest";
 
-    /// <summary>Refuses a repository name the Docker reference grammar does not allow, before any call is made.</summary>
-    public static string ValidateRepository(string repository, string origin)
-    {
-        if (RepositoryPattern().IsMatch(repository) && repository.Length <= 255) return repository;
-        throw new PipelineException(
-            $"{origin}: '{repository}' is not a valid image repository name",
-            "Use lowercase letters, digits and separators (. _ -), with '/' between path parts, e.g. my-team/my-app.");
-    }
+    public const string RepositoryRule =
+        "Use lowercase letters, digits and separators (. _ -), with '/' between path parts, e.g. my-team/my-app.";
+
+    /// <summary>The Docker reference grammar of a repository path (AWS_ECR_REPO's kind checks every value against it).</summary>
+    public static bool IsValidRepository(string repository) => RepositoryPattern().IsMatch(repository) && repository.Length <= 255;
 
     // Docker's reference grammar for a path: components of [a-z0-9] joined by '.', '_', '__' or runs of '-'.
-    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\z")]
     private static partial Regex RepositoryPattern();
 }

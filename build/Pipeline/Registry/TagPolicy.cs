@@ -39,11 +39,13 @@ public static partial class TagPolicy
     /// <summary>Refuses anything Docker does not accept as a tag, before any call is made.</summary>
     public static string Validate(string tag, string origin)
     {
-        if (ValidTag().IsMatch(tag) && !tag.Contains("..")) return tag;
-        throw new PipelineException(
-            $"{origin}: '{tag}' is not a valid image tag",
-            "A tag has up to 128 letters, digits, '_', '.' and '-', and starts with a letter, digit or '_'.");
+        if (IsValid(tag)) return tag;
+        throw new PipelineException($"{origin}: '{tag}' is not a valid image tag", Rule);
     }
+
+    public const string Rule = "A tag has up to 128 letters, digits, '_', '.' and '-', and starts with a letter, digit or '_'.";
+
+    public static bool IsValid(string tag) => ValidTag().IsMatch(tag) && !tag.Contains("..");
 
     [GeneratedRegex("[^A-Za-z0-9_.-]+")]
     private static partial Regex InvalidRun();
@@ -54,6 +56,6 @@ public static partial class TagPolicy
     [GeneratedRegex("-{2,}")]
     private static partial Regex RepeatedDashes();
 
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex ValidTag();
 }

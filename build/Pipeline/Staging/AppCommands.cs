@@ -90,7 +90,7 @@ public sealed class AppCommands(StagingSettings settings)
         // The image's own interval (5 s) would make every host wait 5 s before its first probe.
         if (settings.HealthInterval is not null) argv.AddRange(["--health-interval", settings.HealthInterval]);
         argv.Add(settings.Image);
-        return new RemoteCommand("start the new container", argv, RemoteCommand.DefaultTimeout);
+        return new RemoteCommand("start the new container", argv, RemoteCommand.DefaultTimeout) { HomePaths = [argv.IndexOf("--env-file") + 1] };
     }
 
     public RemoteCommand Start(string name) => RemoteCommand.Of("start the previous container", "docker", "start", name);
@@ -165,7 +165,7 @@ public sealed class AppCommands(StagingSettings settings)
     public RemoteCommand Switch(string activeContainer) => new(
         "switch the proxy to " + activeContainer,
         ["docker", "exec", settings.ProxyContainer, "sh", "-c", SwitchScript, "sh", ProxyConfig.Render(activeContainer, settings.AppPort)],
-        RemoteCommand.DefaultTimeout);
+        RemoteCommand.DefaultTimeout) { Texts = [5, 7] };
 
     // Keeps exactly one previous container for Rollback: every other container of the app goes, and its image with
     // it unless another container still uses it (docker rmi refuses then), so the host's disk does not fill up.

@@ -15,6 +15,26 @@ public static partial class PrivateKeyText
 
     private static readonly byte[] OpenSshMagic = Encoding.ASCII.GetBytes("openssh-key-v1\0");
 
+    // "openssh-key-v1" in base64: how the body of every OpenSSH key starts, armour or not.
+    private const string OpenSshBodyStart = "b3BlbnNzaC1rZXktdjE";
+
+    /// <summary>
+    /// True for text that is a private key (armoured, escaped onto one line, or only its base64 body) rather than a
+    /// path: a key put into a path setting by mistake.
+    /// </summary>
+    public static bool LooksLikeKey(string value) =>
+        value.Contains("-----BEGIN ", StringComparison.Ordinal) || value.Contains("PRIVATE KEY", StringComparison.Ordinal)
+        || value.Contains(OpenSshBodyStart, StringComparison.Ordinal)
+        || (value.Length >= 100 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '\r' or '\n'));
+
+    /// <summary>Masks a key that turned up where it does not belong, whole and line by line, as <see cref="Normalise"/> does.</summary>
+    public static void Mask(string value)
+    {
+        Redactor.Register(value);
+        foreach (var line in value.Replace("\\n", "\n").Replace('\r', '\n').Split('\n').Select(l => l.Trim()).Where(l => l.Length >= 16 && !l.StartsWith("-----", StringComparison.Ordinal)))
+            Redactor.Register(line);
+    }
+
     /// <summary>The key with LF line ends and exactly one final newline, as a Secret; throws when it is not a usable key.</summary>
     public static Secret Normalise(string value)
     {
@@ -79,6 +99,6 @@ public static partial class PrivateKeyText
         $"{Origin} holds a passphrase-protected key, which a pipeline cannot unlock",
         "Use a deploy key without a passphrase (ssh-keygen -t ed25519 -N ''), stored only in the CI secret, or remove the passphrase from a copy: ssh-keygen -p -N '' -f <copy>.");
 
-    [GeneratedRegex("^-----BEGIN (?<kind>([A-Z0-9]+ )*PRIVATE KEY)-----$")]
+    [GeneratedRegex(@"^-----BEGIN (?<kind>([A-Z0-9]+ )*PRIVATE KEY)-----\z")]
     private static partial Regex BeginLine();
 }

@@ -18,10 +18,20 @@ public sealed record RemoteCommand(string Purpose, IReadOnlyList<string> Argv, T
     /// can be read and reviewed, and no value ever becomes part of the code.
     /// </summary>
     public static RemoteCommand Script(string purpose, string script, params string[] arguments) =>
-        new(purpose, ["sh", "-c", script, "sh", .. arguments], DefaultTimeout);
+        new(purpose, ["sh", "-c", script, "sh", .. arguments], DefaultTimeout) { Texts = [2] };
+
+    /// <summary>
+    /// The argv positions that hold a text the pipeline wrote itself (a script, a config), which may span lines;
+    /// every other word is a value and may not.
+    /// </summary>
+    public IReadOnlyList<int> Texts { get; init; } = [];
+
+    /// <summary>The argv positions that hold a path on the host whose leading ~/ is the remote user's home.</summary>
+    public IReadOnlyList<int> HomePaths { get; init; } = [];
 
     /// <summary>The exact line the remote shell receives.</summary>
-    public string Line => ShellQuote.Join(Argv);
+    public string Line => string.Join(' ', Argv.Select((word, i) =>
+        Texts.Contains(i) ? ShellQuote.QuoteText(word) : HomePaths.Contains(i) ? ShellQuote.QuoteHomePath(word) : ShellQuote.Quote(word)));
 
     /// <summary>The line as --dryrun and logs show it: a stdin payload appears only as [REDACTED].</summary>
     public string Display => Stdin is null ? Line : $"{Line} <<< {Redactor.Mask}";

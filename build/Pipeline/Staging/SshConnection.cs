@@ -18,7 +18,7 @@ public sealed class SshConnection(StagingHost host, SshOptions options)
     public SshOptions Options { get; } = options;
 
     /// <summary>The full local command line, as --dryrun prints it (the remote line follows "--").</summary>
-    public string Describe(RemoteCommand command) => ShellQuote.Join(Options.For(Host)) + " " + ShellQuote.Quote(command.Line)
+    public string Describe(RemoteCommand command) => ShellQuote.Join(Options.For(Host)) + " " + ShellQuote.QuoteText(command.Line)
         + (command.Stdin is null ? "" : " <<< [REDACTED]");
 
     /// <summary>Runs the command; a non-zero remote exit code is returned, not thrown.</summary>

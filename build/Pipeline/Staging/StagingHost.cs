@@ -40,6 +40,9 @@ public sealed partial record StagingHost(
             appPort);
     }
 
+    /// <summary>True when <paramref name="spec"/> has the form of <see cref="SpecSyntax"/> (ports are checked by Parse).</summary>
+    public static bool IsSpec(string spec) => Spec().IsMatch(spec.Trim());
+
     public static IReadOnlyList<StagingHost> ParseList(IEnumerable<string> specs, int defaultAppPort, string origin)
     {
         var hosts = specs.Select(s => Parse(s, defaultAppPort, origin)).ToList();
@@ -57,6 +60,6 @@ public sealed partial record StagingHost(
             $"Write each host as {SpecSyntax}, comma-separated, e.g. web-1=deploy@10.0.0.5:22/3001.");
 
     // Names, users and addresses are restricted to characters that need no quoting anywhere (ssh, hooks, logs).
-    [GeneratedRegex(@"^(?:(?<name>[A-Za-z0-9][A-Za-z0-9_.-]*)=)?(?:(?<user>[a-z_][a-z0-9_.-]*)@)?(?<address>[A-Za-z0-9][A-Za-z0-9.-]*)(?::(?<ssh>[0-9]+))?(?:/(?:(?<bind>[0-9.]+):)?(?<app>[0-9]+))?$")]
+    [GeneratedRegex(@"^(?:(?<name>[A-Za-z0-9][A-Za-z0-9_.-]*)=)?(?:(?<user>[a-z_][a-z0-9_.-]*)@)?(?<address>[A-Za-z0-9][A-Za-z0-9.-]*)(?::(?<ssh>[0-9]+))?(?:/(?:(?<bind>[0-9.]+):)?(?<app>[0-9]+))?\z")]
     private static partial Regex Spec();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Pipeline.Config;
 using Pipeline.Registry;
 
@@ -9,7 +8,7 @@ namespace Pipeline.Staging;
 /// hosts, key, known_hosts, env files, hooks and the proxy image come from sandbox.json unless given for the run.
 /// SshKey and KnownHosts are paths; a key or known_hosts lines given as text are in SshPrivateKey and KnownHostsLines.
 /// </summary>
-public sealed partial record StagingSettings(
+public sealed record StagingSettings(
     IReadOnlyList<StagingHost> Hosts,
     string? SshKey,
     string? KnownHosts,
@@ -42,22 +41,15 @@ public sealed partial record StagingSettings(
         string? Pick(ParameterDefinition parameter, string? sandboxValue) =>
             values.Get(parameter) is { } given && (values.IsOverridden(parameter) || sandboxValue is null) ? given : sandboxValue ?? values.Get(parameter);
 
-        var appPort = WholeNumber(values, PipelineParameters.AppPort, 1, 65535);
+        var appPort = values.Number(PipelineParameters.AppPort);
         var hostSpecs = values.Get(PipelineParameters.StagingHosts);
         IReadOnlyList<StagingHost> hosts = hostSpecs is not null
             ? StagingHost.ParseList(values.List(PipelineParameters.StagingHosts), appPort, values[PipelineParameters.StagingHosts].Origin)
             : sandbox?.Hosts.Select(h => new StagingHost(h.Name, h.User, h.Address, h.Port, "127.0.0.1", h.AppPort, h.EnvFile)).ToList() ?? [];
 
+        // The container name, network, env file and interval have been checked against their kinds (SettingKinds).
         var container = values.Get(PipelineParameters.StagingContainer)!;
-        if (!ContainerName().IsMatch(container))
-            throw new PipelineException(
-                $"{values[PipelineParameters.StagingContainer].Origin}: '{container}' is not a valid container name",
-                "Use letters, digits and . _ - (starting with a letter or digit).");
         var interval = values.Get(PipelineParameters.HealthInterval);
-        if (interval is { Length: > 0 } && !Duration().IsMatch(interval))
-            throw new PipelineException(
-                $"{values[PipelineParameters.HealthInterval].Origin}: '{interval}' is not a duration",
-                "Write it as docker does, e.g. 1s, 500ms or 2m; empty keeps the image's own interval.");
 
         var privateKey = PrivateKey(values);
         var knownHosts = Pick(PipelineParameters.StagingKnownHosts, sandbox?.KnownHosts);
@@ -76,12 +68,12 @@ public sealed partial record StagingSettings(
             values.Get(PipelineParameters.StagingEnvFile)!,
             values.Get(PipelineParameters.StagingNetwork)!,
             Pick(PipelineParameters.StagingProxyImage, sandbox?.ProxyImage)!,
-            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.HealthTimeout, 1, 3600)),
+            TimeSpan.FromSeconds(values.Number(PipelineParameters.HealthTimeout)),
             interval is { Length: > 0 } ? interval : null,
-            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.SshTimeout, 1, 300)),
+            TimeSpan.FromSeconds(values.Number(PipelineParameters.SshTimeout)),
             Pick(PipelineParameters.BeforeHost, sandbox?.DrainCommand is { Length: > 0 } d ? d : null),
             Pick(PipelineParameters.AfterHost, sandbox?.EnableCommand is { Length: > 0 } e ? e : null),
-            TimeSpan.FromSeconds(WholeNumber(values, PipelineParameters.LockWait, 0, 86400)),
+            TimeSpan.FromSeconds(values.Number(PipelineParameters.LockWait)),
             $"{settings.Images.RegistryRepository}:{tag}",
             tag)
         {
@@ -133,24 +125,8 @@ public sealed partial record StagingSettings(
             $"Point {setting} at an existing file{alternative}; for the sandbox's hosts, run sandbox/up.sh.");
     }
 
-    private static int WholeNumber(ParameterValues values, ParameterDefinition parameter, int min, int max)
-    {
-        var text = values.Get(parameter)!;
-        return int.TryParse(text, out var value) && value >= min && value <= max
-            ? value
-            : throw new PipelineException(
-                $"{values[parameter].Origin}: '{text}' is not a whole number from {min} to {max}",
-                $"Set {parameter.CliName} / {parameter.EnvVar} to a number in that range.");
-    }
-
     private static string? ExpandHome(string? path) =>
         path is not null && path.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
             : path;
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
-    private static partial Regex ContainerName();
-
-    [GeneratedRegex("^[0-9]+(ms|s|m)$")]
-    private static partial Regex Duration();
 }

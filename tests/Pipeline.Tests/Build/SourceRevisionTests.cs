@@ -59,6 +59,15 @@ public class SourceRevisionTests
     }
 
     [Fact]
+    public void A_malformed_sha_from_CI_is_refused_naming_the_variable_without_repeating_it()
+    {
+        const string hostile = "0123456789abcdef`touch /tmp/pwned`";
+        var error = Assert.Throws<PipelineException>(() => SourceRevision.Resolve(null, "main", Env(("GITHUB_SHA", hostile)), Git(null, null)));
+        Assert.StartsWith("GITHUB_SHA is not a commit sha: character 17 is '`'", error.Message);
+        Assert.DoesNotContain(hostile, error.Message + error.Fix);
+    }
+
+    [Fact]
     public void A_detached_checkout_without_CI_variables_asks_for_the_branch()
     {
         var error = Assert.Throws<PipelineException>(() => SourceRevision.Resolve(null, null, Env(), Git(Sha, "HEAD")));

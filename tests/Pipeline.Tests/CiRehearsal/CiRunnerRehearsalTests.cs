@@ -13,6 +13,7 @@ namespace Pipeline.Tests.CiRehearsal;
 /// sandbox, and the deploy jobs must deploy the very image the test job tested, by image ID.
 /// </summary>
 [Collection(BuildScriptCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CiRunnerRehearsalTests : IAsyncLifetime
 {
     private readonly RehearsalWorld _world = new();

@@ -8,6 +8,7 @@ namespace Pipeline.Tests.CiRehearsal;
 /// as environment, `when:` on steps (store_test_results runs whatever came before), and the special steps by what
 /// they do: checkout clones, caches and workspaces copy. A step it does not know fails the rehearsal.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CircleCiJobRunner(RehearsalSite site, YamlMappingNode config, RunnerFacts facts)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(15);

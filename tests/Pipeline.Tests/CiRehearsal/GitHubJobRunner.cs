@@ -10,6 +10,7 @@ namespace Pipeline.Tests.CiRehearsal;
 /// actions the workflow uses, each done by what it does on a runner (checkout clones, cache and artifacts copy,
 /// configure-aws-credentials exports keys). An action it does not know fails the rehearsal.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GitHubJobRunner(RehearsalSite site, YamlMappingNode workflow, RunnerFacts facts)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(15);

@@ -45,8 +45,8 @@ public sealed class DockerRequestTests
     [InlineData("library/redis:7.0", "library/redis", "7.0", null, "docker.io")]
     [InlineData("127.0.0.1:5000/sandbox/node:18", "127.0.0.1:5000/sandbox/node", "18", null, "127.0.0.1:5000")]
     [InlineData("localhost/app", "localhost/app", null, null, "localhost")]
-    [InlineData("127.0.0.1:5000/app@sha256:abc", "127.0.0.1:5000/app", null, "sha256:abc", "127.0.0.1:5000")]
-    [InlineData("ecr.example.com/app:1@sha256:abc", "ecr.example.com/app", "1", "sha256:abc", "ecr.example.com")]
+    [InlineData("127.0.0.1:5000/app@sha256:0123456789abcdef0123456789abcdef", "127.0.0.1:5000/app", null, "sha256:0123456789abcdef0123456789abcdef", "127.0.0.1:5000")]
+    [InlineData("ecr.example.com/app:1@sha256:0123456789abcdef0123456789abcdef", "ecr.example.com/app", "1", "sha256:0123456789abcdef0123456789abcdef", "ecr.example.com")]
     public void Image_names_split_like_the_engine_splits_them(
         string name, string repository, string? tag, string? digest, string registry)
     {

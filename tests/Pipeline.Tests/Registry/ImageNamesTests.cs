@@ -1,4 +1,5 @@
 using Pipeline.Build;
+using Pipeline.Config;
 using Pipeline.Registry;
 
 namespace Pipeline.Tests.Registry;
@@ -21,7 +22,7 @@ public class ImageNamesTests
     [InlineData("team/sample_app")]
     [InlineData("a.b/c__d")]
     public void Valid_repositories_are_kept(string repository) =>
-        Assert.Equal(repository, ImageNames.ValidateRepository(repository, "--repository"));
+        Assert.Equal(repository, Resolve(repository).Get(PipelineParameters.Repository));
 
     [Theory]
     [InlineData("Sample-App")]
@@ -29,9 +30,13 @@ public class ImageNamesTests
     [InlineData("../app")]
     [InlineData("app/")]
     [InlineData("app name")]
+    [InlineData("sample-app\n")]
     public void Invalid_repositories_are_refused_naming_the_origin(string repository)
     {
-        var error = Assert.Throws<PipelineException>(() => ImageNames.ValidateRepository(repository, "AWS_ECR_REPO"));
-        Assert.StartsWith("AWS_ECR_REPO:", error.Message);
+        var error = Assert.Throws<PipelineException>(() => Resolve(repository));
+        Assert.StartsWith("AWS_ECR_REPO is not a valid image repository name: ", error.Message);
     }
+
+    private static ParameterValues Resolve(string repository) =>
+        SettingsResolver.Resolve(new Dictionary<string, string>(), name => name == "AWS_ECR_REPO" ? repository : null, null);
 }

@@ -162,6 +162,24 @@ public sealed class StagingSshCredentialsTests : IDisposable
     }
 
     [Fact]
+    public void A_private_key_put_in_the_key_path_setting_is_refused_without_showing_it_pointing_to_the_secret()
+    {
+        var oneLine = _key.TrimEnd('\n').Replace("\n", "\\n");
+        var bodyOnly = string.Concat(TestKeys.BodyLines(_key));
+        foreach (var value in new[] { _key, oneLine, TestKeys.Pem("RSA PRIVATE KEY"), bodyOnly })
+        {
+            var error = Refused(("STAGING_SSH_KEY", value));
+            Assert.StartsWith("STAGING_SSH_KEY is not the path of a key file: it holds a private key", error.Message);
+            Assert.Contains("STAGING_SSH_PRIVATE_KEY", error.Fix);
+            AssertNotShown(value, error);
+            foreach (var line in TestKeys.BodyLines(value).Where(l => l.Length >= 16))
+                Assert.Equal(Redactor.Mask, Redactor.Redact(line));
+        }
+        var fromCli = Assert.Throws<PipelineException>(() => Resolve(cli: new() { ["staging-ssh-key"] = oneLine }));
+        Assert.StartsWith("--staging-ssh-key is not the path of a key file", fromCli.Message);
+    }
+
+    [Fact]
     public void The_key_text_on_the_command_line_is_refused_as_a_secret()
     {
         var error = Assert.Throws<PipelineException>(() => Resolve(cli: new() { ["staging-ssh-private-key"] = _key }));

@@ -10,7 +10,14 @@ logs=$(mktemp -d)
 source tests/count.sh
 source tests/engine-leaks.sh
 
-echo "==> sandbox (engine, registry, fixture images)"
+# The test projects build while the sandbox comes up (on a fresh machine that takes minutes, much of it waiting
+# on downloads); dotnet test then finds them built.
+echo "==> building the test projects (in the background) and the sandbox (engine, registry, fixture images)"
+# Restored first and alone: up.sh builds the AWS endpoint (Release) meanwhile, and two restores of one project at
+# once would race on its obj/project.assets.json; the Debug builds then never touch what up.sh writes.
+dotnet restore Build.sln --nologo -v quiet >"$logs/build.log" 2>&1
+dotnet build Build.sln --no-restore --nologo -v quiet >>"$logs/build.log" 2>&1 &
+build_pid=$!
 if ! bash sandbox/up.sh; then
   echo "test.sh: sandbox/up.sh failed; the integration tests cannot run without it" >&2
   count sandbox "" ""
@@ -23,6 +30,10 @@ echo "==> validators (npm ci --prefix tests/validators)"
 if ! npm ci --prefix tests/validators --no-audit --no-fund >"$logs/validators.log" 2>&1; then
   cat "$logs/validators.log" >&2
   echo "test.sh: installing the validators failed; the CI-file tests will fail without them" >&2
+fi
+
+if ! wait "$build_pid"; then
+  echo "test.sh: building the test projects failed (dotnet test below shows why)" >&2
 fi
 
 echo "==> xunit: every test project in Build.sln"

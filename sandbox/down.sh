@@ -20,6 +20,9 @@ case "${1:-}" in
 esac
 
 # Label filters are ANDed by the engine, so each label is its own query.
+# The pipeline's quick check must not find the sandbox up while (and after) this stops it.
+rm -f "$STATE/up.json"
+
 remove_labelled_containers() {
   if ! engine_ping; then log "containers: engine not answering on $(engine_socket), nothing to remove"; return; fi
   local ids="" label

@@ -11,7 +11,7 @@ public static class SandboxParts
     public const string Staging = "staging";
     public const string Ecs = "ecs";
 
-    private static readonly string[] Optional = [Staging, Ecs];
+    public static readonly IReadOnlyList<string> Optional = [Staging, Ecs];
 
     private static readonly Dictionary<string, string[]> PartsOf = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -40,7 +40,12 @@ public sealed record SandboxProfile(string Directory)
     public async Task EnsureUpAsync(string repositoryRoot, IReadOnlyList<string> without, CancellationToken cancellationToken)
     {
         var script = Path.Combine(repositoryRoot, "sandbox", "up.sh");
-        Cli.Log.Step("Sandbox: making sure the local engine, registry and fixture images are up");
+        if (SandboxUpRecord.Check(Directory, repositoryRoot, without) is not { } why)
+        {
+            Cli.Log.Note("sandbox: up (its daemons answer as sandbox/up.sh last left them)");
+            return;
+        }
+        Cli.Log.Step($"Sandbox: making sure the local engine, registry and fixture images are up ({why})");
         string[] arguments = without.Count == 0 ? [script] : [script, "--without", string.Join(',', without)];
         int exitCode;
         try

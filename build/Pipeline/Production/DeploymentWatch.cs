@@ -11,6 +11,10 @@ namespace Pipeline.Production;
 /// </summary>
 public sealed class DeploymentWatch(EcsClient ecs, string cluster, string service, DateTimeOffset since)
 {
+    // Every second while a deployment is young (a small service settles in seconds, and a crash loop shows early),
+    // then every three: DescribeServices stays far below ECS's rate limits either way.
+    private static readonly TimeSpan EarlyPollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan EarlyPhase = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(3);
     private readonly HashSet<string> _printedEvents = [];
 
@@ -35,7 +39,7 @@ public sealed class DeploymentWatch(EcsClient ecs, string cluster, string servic
                     return new DeploymentVerdict(Outcome.Failed, deployment, current, clock.Elapsed, budget);
             }
             if (clock.Elapsed > budget) return new DeploymentVerdict(Outcome.TimedOut, deployment, current, clock.Elapsed, budget);
-            await Task.Delay(PollInterval, cancellation);
+            await Task.Delay(clock.Elapsed < EarlyPhase ? EarlyPollInterval : PollInterval, cancellation);
         }
     }
 

@@ -80,6 +80,8 @@ public sealed class CiRunnerRehearsalTests : IAsyncLifetime
         var facts = new RunnerFacts("main", context, _world.Secrets(), new Dictionary<string, string>(), RehearsalWorld.Machine());
         var config = Committed(CircleCiConfig.Path);
         var runner = new CircleCiJobRunner(site, config, facts);
+        var productionService = new SandboxProductionService();
+        await productionService.RememberAsync();
         try
         {
             var entries = WorkflowEntries(config);
@@ -120,6 +122,7 @@ public sealed class CiRunnerRehearsalTests : IAsyncLifetime
         }
         finally
         {
+            await productionService.RestoreAsync();
             await RemoveImagesOfAsync(site.Sha);
         }
     }

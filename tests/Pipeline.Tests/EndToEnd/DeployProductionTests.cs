@@ -8,10 +8,15 @@ namespace Pipeline.Tests.EndToEnd;
 public sealed class DeployProductionTests : IAsyncLifetime
 {
     private readonly BuiltImages _images = new("e2e-prod-");
+    private readonly SandboxProductionService _service = new();
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public ValueTask InitializeAsync() => new(_service.RememberAsync());
 
-    public ValueTask DisposeAsync() => _images.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _service.RestoreAsync();
+        await _images.DisposeAsync();
+    }
 
     private string Repository => _images.Repository;
 
@@ -69,7 +74,7 @@ public sealed class DeployProductionTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_start_within_the_budget_succeeds_and_one_beyond_it_is_rolled_back()
     {
-        using var slow = AppVariant.SlowStarting(seconds: 20);
+        using var slow = AppVariant.SlowStarting(seconds: 8);
         var (exitCode, output) = await DeployAsync(Environment("5105a00000000000000000000000000000000003", slow, timeoutSeconds: 240));
         Assert.True(exitCode == 0, output);
 

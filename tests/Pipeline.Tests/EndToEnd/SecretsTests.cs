@@ -4,8 +4,14 @@ namespace Pipeline.Tests.EndToEnd;
 
 /// <summary>A whole run with known secrets set: none of them appears in what it printed or in any file it wrote.</summary>
 [Collection(BuildScriptCollection.Name)]
-public sealed class SecretsTests
+public sealed class SecretsTests : IAsyncLifetime
 {
+    private readonly BuiltImages _images = new("e2e-secrets-");
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _images.DisposeAsync();
+
     private static readonly string SandboxDir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pipeline-sandbox");
 
     // Files whose whole purpose is to hold a secret (the sandbox's own), written by sandbox/up.sh, not by a run.
@@ -27,7 +33,7 @@ public sealed class SecretsTests
         var started = DateTime.UtcNow.AddSeconds(-1);
         var (exitCode, output) = await BuildScript.RunAsync(["Push"], new Dictionary<string, string>
         {
-            ["AWS_ECR_REPO"] = "e2e-secrets-" + Guid.NewGuid().ToString("N")[..8],
+            ["AWS_ECR_REPO"] = _images.Repository,
             ["PIPELINE_SHA"] = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7",
             ["PIPELINE_BRANCH"] = "develop",
             ["REGISTRY_PASSWORD"] = unusedPassword,

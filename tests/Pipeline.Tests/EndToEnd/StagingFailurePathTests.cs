@@ -8,6 +8,7 @@ namespace Pipeline.Tests.EndToEnd;
 /// after-host runs, and the lock is free afterwards.
 /// </summary>
 [Collection(BuildScriptCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class StagingFailurePathTests : IAsyncLifetime
 {
     private readonly StagingHostsHelper _staging = new("failpath");

@@ -8,6 +8,7 @@ namespace Pipeline.Tests.Staging;
 /// exactly one of many simultaneous acquires wins, and a lock that exists always names its holder, so the holder's
 /// release (which a run attempts whatever happened) removes it.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DeployLockScriptTests : IDisposable
 {
     private readonly string _home = Directory.CreateTempSubdirectory("lock-home-").FullName;

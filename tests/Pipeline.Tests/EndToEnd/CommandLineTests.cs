@@ -74,8 +74,10 @@ public class CommandLineTests
     }
 
     [Fact]
-    public async Task The_sandbox_check_covers_only_the_parts_the_targets_use()
+    public async Task The_sandbox_check_covers_only_the_parts_the_targets_use_and_is_quick_once_they_are_up()
     {
+        // As on a machine where up.sh has not recorded a complete run: the run has up.sh check what it uses.
+        File.Delete(Path.Combine(SandboxAwsCli.SandboxDir, "up.json"));
         var (depsExit, deps) = await BuildScript.RunAsync(["DepsStatus"]);
         Assert.True(depsExit == 0, deps);
         Assert.Contains("staging    not checked (--without staging)", deps);
@@ -91,6 +93,12 @@ public class CommandLineTests
         Assert.Matches(@"staging-1 +(ok|.*started)", unlock);
         Assert.Contains("ecs        not checked (--without ecs)", unlock);
         Assert.DoesNotContain("staging    not checked", unlock);
+
+        // Up.sh recorded what it checked: a run that needs no more skips it, one that needs ECS too does not.
+        var (quickExit, quick) = await BuildScript.RunAsync(["DepsStatus"]);
+        Assert.True(quickExit == 0, quick);
+        Assert.Contains("sandbox: up (its daemons answer as sandbox/up.sh last left them)", quick);
+        Assert.DoesNotContain("==> Sandbox:", quick);
     }
 
     [Fact]

@@ -16,9 +16,11 @@ public sealed class SshIntegrationTests
     {
         var settings = StagingFixtures.SandboxSettings();
         await using var session = new SshSession(settings);
-        string[] hostile = ["a;b", "$(id)", "`id`", "it's", "\"q\"", "x  y", "l1\nl2", "*", "$HOME", ""];
+        string[] hostile = ["a;b", "$(id)", "`id`", "it's", "\"q\"", "x  y", "*", "$HOME", "-e", "~/x", "é ✓", ""];
         var result = await session.For(settings.Hosts[0]).RunCheckedAsync(RemoteCommand.Of("echo", ["printf", "%s|", .. hostile]), Token);
         Assert.Equal(string.Join("|", hostile) + "|", result.Output);
+        // A line break cannot travel as one word of an sh line: it is refused before anything is sent.
+        await Assert.ThrowsAsync<PipelineException>(() => session.For(settings.Hosts[0]).RunCheckedAsync(RemoteCommand.Of("echo", ["printf", "%s|", "l1\nl2"]), Token));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class BootstrapLockTests
     {
         using var copy = await BootstrapCopy.CreateAsync("repo");
         using var ended = Process.Start("true")!;
-        await ended.WaitForExitAsync();
+        await ended.WaitForExitAsync(TestContext.Current.CancellationToken);
         Hold(copy, ended.Id);
 
         var (exitCode, output) = await copy.RunAsync("build.sh", ["--help"], WithoutFlock(copy));

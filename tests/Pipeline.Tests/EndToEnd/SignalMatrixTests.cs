@@ -39,7 +39,7 @@ public sealed class SignalMatrixTests(SignalMatrixTests.World world) : IClassFix
             if (sent.Length > 1)
             {
                 // GitHub's cancel: SIGTERM follows. A run whose cleanup already finished has nothing left to signal.
-                await Task.Delay(TimeSpan.FromSeconds(1));
+                await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
                 if (!run.HasExited) run.Signal(sent[1]);
             }
             var (exitCode, output) = await run.WaitForExitAsync(TimeSpan.FromMinutes(6));
@@ -47,8 +47,8 @@ public sealed class SignalMatrixTests(SignalMatrixTests.World world) : IClassFix
             Assert.True(exitCode == Expected(sent[0]), $"exit code {exitCode}, expected {Expected(sent[0])}. Output:\n{output}");
             Assert.Contains($"SIG{sent[0]}: cancelling", output);
             var runId = World.RunId(output);
-            Assert.Empty(await world.Engine.Containers.ListByLabelAsync($"pipeline.run-id={runId}", default));
-            Assert.Empty(await world.Engine.Networks.ListByLabelAsync($"pipeline.run-id={runId}", default));
+            Assert.Empty(await world.Engine.Containers.ListByLabelAsync($"pipeline.run-id={runId}", TestContext.Current.CancellationToken));
+            Assert.Empty(await world.Engine.Networks.ListByLabelAsync($"pipeline.run-id={runId}", TestContext.Current.CancellationToken));
             Assert.Empty(Directory.GetDirectories(temp, "pipeline-ssh-*"));
             await world.AssertStagingUnchangedAsync(sha);
             if (phase == "Push") await world.AssertNotPushedAsync(sha);

@@ -32,6 +32,18 @@ if ! npm ci --prefix tests/validators --no-audit --no-fund >"$logs/validators.lo
   echo "test.sh: installing the validators failed; the CI-file tests will fail without them" >&2
 fi
 
+# The Docker TLS tests put socat (OpenSSL) in front of the engine's socket, with certificates made by openssl.
+missing_tools=()
+for tool in socat openssl; do command -v "$tool" >/dev/null || missing_tools+=("$tool"); done
+if [[ ${#missing_tools[@]} -gt 0 ]]; then
+  echo "==> test tools: installing ${missing_tools[*]}"
+  if ! { apt-get -o DPkg::Lock::Timeout=120 update -qq &&
+    apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends "${missing_tools[@]}"; } >"$logs/tools.log" 2>&1; then
+    cat "$logs/tools.log" >&2
+    echo "test.sh: installing ${missing_tools[*]} failed; the Docker TLS tests will fail without them" >&2
+  fi
+fi
+
 if ! wait "$build_pid"; then
   echo "test.sh: building the test projects failed (dotnet test below shows why)" >&2
 fi

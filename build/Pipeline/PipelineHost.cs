@@ -65,7 +65,7 @@ public sealed class PipelineHost : IDisposable
             if (settings.IsSandbox && !_dryRun && SandboxParts.Needed(running))
                 settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, SandboxParts.Unused(running), _cancellation.Token).GetAwaiter().GetResult();
 
-            _context = new StageContext(settings, _runId, () => new DockerEngine(DockerEndpoint.Parse(settings.DockerHost)), graph)
+            _context = new StageContext(settings, _runId, () => new DockerEngine(DockerEndpoint.Parse(settings.DockerHost, settings.DockerCertPath)), graph)
             {
                 Running = running,
             };

@@ -16,7 +16,9 @@ public static class EnvironmentBanner
         yield return settings.Registry is null
             ? "  registry:  none configured (Test needs none; Push and the deploys need AWS_ECR_URL)"
             : $"  registry:  {settings.Images.RegistryRepository}";
-        yield return $"  engine:    {settings.DockerHost}";
+        yield return settings.DockerCertPath is null
+            ? $"  engine:    {settings.DockerHost}"
+            : $"  engine:    {settings.DockerHost} (TLS, certificates in {settings.DockerCertPath})";
         yield return $"  staging:   {Staging.StagingBanner.Describe(settings, usesStaging)}";
     }
 

@@ -68,6 +68,15 @@ public static class PipelineParameters
     public static readonly ParameterDefinition DockerHost = new(
         "docker-host", "DOCKER_HOST", "Docker engine to use", Default: "unix:///var/run/docker.sock");
 
+    public static readonly ParameterDefinition DockerTlsVerify = new(
+        "docker-tls-verify", "DOCKER_TLS_VERIFY",
+        "Reach a tcp:// engine over TLS: its certificate must chain to ca.pem and name its host; cert.pem/key.pem identify this client",
+        IsFlag: true);
+
+    public static readonly ParameterDefinition DockerCertPath = new(
+        "docker-cert-path", "DOCKER_CERT_PATH", "Directory with ca.pem, cert.pem and key.pem for --docker-tls-verify",
+        Default: "~/.docker");
+
     public static readonly ParameterDefinition Sandbox = new(
         "sandbox", "PIPELINE_SANDBOX",
         "Act on the local sandbox (on), on the pinned public images and the configured infrastructure (off), or decide (auto: the sandbox only on Debian as root, outside CI, with no registry set); the banner says which and why",
@@ -261,7 +270,7 @@ public static class PipelineParameters
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
         Registry, Repository, RegistryUser, RegistryPassword, Sha, Branch, MainBranches, AppEnv,
-        Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, Sandbox, SandboxDir,
+        Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, DockerTlsVerify, DockerCertPath, Sandbox, SandboxDir,
         DepsTimeout, KeepDeps, TestTimeout, TestResultsDir,
         CacheDir, CacheCompression, CacheImages, ImageArchiveDir,
         AwsRegion, RegistryLogin, Tag, ProductionTagPrefix, StagingTagPrefix, ForcePush,

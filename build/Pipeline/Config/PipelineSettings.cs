@@ -37,6 +37,9 @@ public sealed record PipelineSettings(
     /// <summary>Where Test writes its JUnit XML results.</summary>
     public string TestResultsDirectory { get; init; } = "test-results";
 
+    /// <summary>With --docker-tls-verify, the directory of the engine's TLS certificates; null for a plain engine.</summary>
+    public string? DockerCertPath { get; init; }
+
     /// <summary>Where DockerBuild archives the tested release image for later jobs; null when not asked for.</summary>
     public string? ImageArchiveDirectory { get; init; }
 
@@ -98,6 +101,7 @@ public sealed record PipelineSettings(
             EffectiveBaseImage = baseImage ?? DockerfileArgs.GlobalDefault(File.ReadAllText(Path.Combine(context, dockerfile)), DockerfileArgs.BaseImageArg),
             Cache = cache,
             ImageArchiveDirectory = archive,
+            DockerCertPath = values.Flag(PipelineParameters.DockerTlsVerify) ? ExpandHome(values.Get(PipelineParameters.DockerCertPath)!) : null,
         };
     }
 

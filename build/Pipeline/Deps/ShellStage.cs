@@ -50,6 +50,11 @@ public sealed class ShellStage(StageContext context) : IStage
         var start = new ProcessStartInfo("docker") { UseShellExecute = false };
         foreach (var argument in Command(image, _plan, network)) start.ArgumentList.Add(argument);
         start.Environment["DOCKER_HOST"] = context.Settings.DockerHost;
+        if (context.Settings.DockerCertPath is { } certPath)
+        {
+            start.Environment["DOCKER_TLS_VERIFY"] = "1";
+            start.Environment["DOCKER_CERT_PATH"] = certPath;
+        }
         Log.Step($"shell in {image} on {network} (exit to leave)");
         Process process;
         try

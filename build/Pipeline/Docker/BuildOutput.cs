@@ -1,12 +1,13 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Docker.DotNet.Models;
 using Pipeline.Cli;
 
 namespace Pipeline.Docker;
 
 /// <summary>
 /// Follows a build's message stream: prints each output line as it comes, remembers the step being run, and picks
-/// the image ID from the aux message (or, from older engines, the "Successfully built" line).
+/// the image ID from the aux message (or, from older engines, the "Successfully built" line). An error in the stream
+/// becomes <see cref="Failure"/>, which names the step it belongs to.
 /// </summary>
 internal sealed partial class BuildOutput
 {
@@ -19,11 +20,9 @@ internal sealed partial class BuildOutput
 
     public string? ImageId { get; private set; }
 
-    public void Observe(JsonMessage message)
+    public void Observe(JSONMessage message)
     {
-        if (message.Aux is { ValueKind: JsonValueKind.Object } aux &&
-            aux.TryGetProperty("ID", out var id) && id.ValueKind == JsonValueKind.String)
-            ImageId = id.GetString();
+        if (message.AuxString("ID") is { } id) ImageId = id;
 
         if (message.Stream is { Length: > 0 } text)
         {

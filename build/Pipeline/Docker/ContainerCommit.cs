@@ -1,3 +1,5 @@
+using Docker.DotNet.Models;
+
 namespace Pipeline.Docker;
 
 internal sealed partial class ContainerOperations
@@ -5,18 +7,21 @@ internal sealed partial class ContainerOperations
     public async Task<string> CommitAsync(
         string name, string repository, string tag, IReadOnlyDictionary<string, string> labels, CancellationToken cancellation)
     {
-        var created = await api.GetJsonAsync<ContainerCreatedWire>(CommitRequest(name, repository, tag, labels), cancellation);
-        return created!.Id;
+        var committed = await engine.RunAsync("POST /commit",
+            (docker, token) => docker.Images.CommitContainerChangesAsync(CommitParameters(name, repository, tag, labels), token),
+            cancellation);
+        return committed.ID;
     }
 
     // Labels go in as Dockerfile LABEL changes (the CLI's --change), so the container's own config (entrypoint,
-    // env, exposed ports) is kept as it is.
-    internal static DockerRequest CommitRequest(
-        string name, string repository, string tag, IReadOnlyDictionary<string, string> labels)
+    // env, exposed ports) is kept as it is: the engine fills what the request leaves empty from the container.
+    internal static CommitContainerChangesParameters CommitParameters(
+        string name, string repository, string tag, IReadOnlyDictionary<string, string> labels) => new()
     {
-        var request = DockerRequest.Post("/commit").With("container", name).With("repo", repository).With("tag", tag)
-            .With("pause", true);
-        foreach (var (key, value) in labels) request = request.With("changes", $"LABEL {key}=\"{value}\"");
-        return request;
-    }
+        ContainerID = name,
+        RepositoryName = repository,
+        Tag = tag,
+        Pause = true,
+        Changes = labels.Select(label => $"LABEL {label.Key}=\"{label.Value}\"").ToList(),
+    };
 }

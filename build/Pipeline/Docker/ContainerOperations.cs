@@ -1,16 +1,20 @@
 using System.Net;
-using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using EnginePortBinding = Docker.DotNet.Models.PortBinding;
+using PortBinding = Pipeline.Docker.PortBinding;
 
 namespace Pipeline.Docker;
 
-internal sealed partial class ContainerOperations(DockerApiClient api) : IContainerOperations
+internal sealed partial class ContainerOperations(EngineCalls engine) : IContainerOperations
 {
     public async Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellation)
     {
         try
         {
-            var created = await api.GetJsonAsync<ContainerCreatedWire>(CreateRequest(request), cancellation);
-            return created!.Id;
+            var created = await engine.RunAsync("POST /containers/create",
+                (docker, token) => docker.Containers.CreateContainerAsync(CreateParameters(request), token), cancellation);
+            return created.ID;
         }
         catch (DockerApiException refused) when (refused.StatusCode == HttpStatusCode.NotFound)
         {
@@ -24,90 +28,104 @@ internal sealed partial class ContainerOperations(DockerApiClient api) : IContai
         }
     }
 
-    internal static DockerRequest CreateRequest(ContainerCreateRequest request) =>
-        DockerRequest.Post("/containers/create").With("name", request.Name)
-            .WithBody(ContainerCreateBody.From(request));
-
-    public async Task StartAsync(string name, CancellationToken cancellation) =>
-        await api.SendAsync(DockerRequest.Post($"/containers/{DockerRequest.Segment(name)}/start"), cancellation);
+    // False is the engine's 304, "already running": that is what was asked for.
+    public Task StartAsync(string name, CancellationToken cancellation) =>
+        OnContainerAsync(name, $"POST /containers/{name}/start",
+            (docker, token) => docker.Containers.StartContainerAsync(name, null, token), cancellation);
 
     public async Task<ContainerExit> WaitAsync(string name, TimeSpan limit, CancellationToken cancellation)
     {
-        // "not-running" returns at once for a container that already exited, unlike the default "next-exit".
-        var request = DockerRequest.Post($"/containers/{DockerRequest.Segment(name)}/wait").With("condition", "not-running");
-        var body = await api.SendAsync(request, cancellation, timeout: limit);
-        var wait = JsonSerializer.Deserialize<WaitWire>(body!)!;
-        return new ContainerExit(wait.StatusCode, wait.Error?.Message is { Length: > 0 } error ? error : null);
+        // Without a condition the engine waits for "not-running", which returns at once for a container that has
+        // already exited (the docker CLI asks for "next-exit", which would wait for a next run).
+        var wait = await engine.RunAsync($"POST /containers/{name}/wait",
+            (docker, token) => docker.Containers.WaitContainerAsync(name, token), cancellation, limit);
+        return new ContainerExit((int)wait.StatusCode, wait.Error?.Message is { Length: > 0 } error ? error : null);
     }
 
-    public async Task<ContainerLogs> LogsAsync(string name, int? tail, CancellationToken cancellation)
-    {
-        // Only a container without a TTY frames its output; the frames are how stdout and stderr are told apart.
-        var details = await InspectAsync(name, cancellation) ?? throw NoSuchContainer(name);
-        var request = DockerRequest.Get($"/containers/{DockerRequest.Segment(name)}/logs")
-            .With("stdout", true).With("stderr", true).With("tail", tail?.ToString() ?? "all");
-        return await api.ReadRawAsync(request, api.Timeouts.Metadata,
-            (stream, token) => details.Tty
-                ? MultiplexedStream.ReadRawAsync(stream, token)
-                : MultiplexedStream.ReadAllAsync(stream, onData: null, token),
-            cancellation);
-    }
+    public async Task<ContainerDetails?> InspectAsync(string name, CancellationToken cancellation) =>
+        await engine.FindAsync($"GET /containers/{name}/json",
+            (docker, token) => docker.Containers.InspectContainerAsync(name, token), cancellation) is { } container
+            ? EngineRecords.Details(container)
+            : null;
 
-    public async Task<ContainerDetails?> InspectAsync(string name, CancellationToken cancellation)
+    public Task StopAsync(string name, TimeSpan grace, CancellationToken cancellation)
     {
-        var wire = await api.GetJsonAsync<ContainerInspectWire>(
-            DockerRequest.Get($"/containers/{DockerRequest.Segment(name)}/json"), cancellation, nullOn404: true);
-        return wire?.ToDetails();
-    }
-
-    public async Task StopAsync(string name, TimeSpan grace, CancellationToken cancellation)
-    {
-        var request = DockerRequest.Post($"/containers/{DockerRequest.Segment(name)}/stop")
-            .With("t", ((int)Math.Ceiling(grace.TotalSeconds)).ToString());
+        var parameters = new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(grace.TotalSeconds) };
         // The engine answers only after the grace period and the kill, so the limit has to include the grace.
-        if (await api.SendAsync(request, cancellation, nullOn404: true, timeout: grace + api.Timeouts.Metadata) is null)
-            throw NoSuchContainer(name);
+        // A stopped container answers 304, which the library returns as false: fine.
+        return OnContainerAsync(name, $"POST /containers/{name}/stop",
+            (docker, token) => docker.Containers.StopContainerAsync(name, parameters, token), cancellation,
+            grace + engine.Timeouts.Metadata);
     }
 
-    public async Task<bool> RemoveAsync(string name, CancellationToken cancellation)
-    {
-        var request = DockerRequest.Delete($"/containers/{DockerRequest.Segment(name)}")
-            .With("force", true).With("v", true);
-        return await api.SendAsync(request, cancellation, nullOn404: true) is not null;
-    }
+    public Task<bool> RemoveAsync(string name, CancellationToken cancellation) =>
+        engine.RemoveAsync($"DELETE /containers/{name}", (docker, token) => docker.Containers.RemoveContainerAsync(
+            name, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, token), cancellation);
 
     public async Task<IReadOnlyList<ContainerSummary>> ListByLabelAsync(string label, CancellationToken cancellation)
     {
-        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = [label] });
-        var rows = await api.GetJsonAsync<List<ContainerSummaryWire>>(
-            DockerRequest.Get("/containers/json").With("all", true).With("filters", filters), cancellation);
-        return rows is null ? [] : rows.Select(row => row.ToSummary()).ToList();
+        var rows = await engine.RunAsync("GET /containers/json", (docker, token) => docker.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = EngineRecords.Filter("label", label) }, token), cancellation);
+        return rows.Select(EngineRecords.Summary).ToList();
     }
 
-    public async Task<ExecResult> ExecAsync(
-        string name, IReadOnlyList<string> command, TimeSpan limit, CancellationToken cancellation)
+    /// <summary>The container as the engine takes it. Ports are published on loopback unless the request says otherwise.</summary>
+    internal static CreateContainerParameters CreateParameters(ContainerCreateRequest request) => new()
     {
-        var create = DockerRequest.Post($"/containers/{DockerRequest.Segment(name)}/exec").WithBody(new
+        Name = request.Name,
+        Image = request.Image,
+        Cmd = request.Command is null ? null! : [.. request.Command],
+        Entrypoint = request.Entrypoint is null ? null! : [.. request.Entrypoint],
+        Env = request.Environment.Select(pair => $"{pair.Key}={pair.Value}").ToList(),
+        Labels = new Dictionary<string, string>(request.Labels),
+        User = request.User ?? "",
+        WorkingDir = request.WorkingDirectory ?? "",
+        // Publishing a port that the image does not EXPOSE needs it listed here as well.
+        ExposedPorts = request.Ports.Count == 0 ? null : request.Ports.Select(port => port.Key).Distinct()
+            .ToDictionary(key => key, _ => default(EmptyStruct)),
+        Healthcheck = request.Healthcheck is not { } health ? null : new HealthcheckConfig
         {
-            AttachStdout = true,
-            AttachStderr = true,
-            Tty = false,
-            Cmd = command,
-        });
-        var exec = await api.GetJsonAsync<ContainerCreatedWire>(create, cancellation) ?? throw NoSuchContainer(name);
-        // Without an Upgrade header the engine answers 200 and then streams the framed output until the command ends.
-        var start = DockerRequest.Post($"/exec/{exec.Id}/start").WithBody(new { Detach = false, Tty = false });
-        var output = await api.ReadRawAsync(start, limit,
-            (stream, token) => MultiplexedStream.ReadAllAsync(stream, onData: null, token), cancellation);
-        var state = await api.GetJsonAsync<ExecInspectWire>(DockerRequest.Get($"/exec/{exec.Id}/json"), cancellation);
-        if (state is null || state.Running || state.ExitCode is null)
+            Test = ["CMD-SHELL", health.ShellCommand],
+            Interval = health.Interval,
+            Timeout = health.Timeout,
+            Retries = health.Retries,
+            StartPeriod = health.StartPeriod,
+        },
+        HostConfig = new HostConfig
         {
-            throw new PipelineException($"exec in {name} ended its output but the command is still running",
-                "Check the container; the command may have detached a child that holds the output open.");
+            PortBindings = request.Ports.Count == 0 ? null! : request.Ports.GroupBy(port => port.Key).ToDictionary(
+                group => group.Key,
+                group => (IList<EnginePortBinding>)group.Select(port => new EnginePortBinding
+                {
+                    HostIP = port.HostIp, HostPort = port.HostPort.ToString(),
+                }).ToList()),
+            Binds = request.Binds.Count == 0 ? null! : [.. request.Binds],
+            NetworkMode = request.Network ?? "",
+        },
+        NetworkingConfig = request.Network is null ? null : new NetworkingConfig
+        {
+            EndpointsConfig = new Dictionary<string, EndpointSettings>
+            {
+                [request.Network] = new() { Aliases = [.. request.NetworkAliases] },
+            },
+        },
+    };
+
+    /// <summary>A call about one container, which fails saying so when there is no such container.</summary>
+    private async Task<T> OnContainerAsync<T>(
+        string name, string call, Func<IDockerClient, CancellationToken, Task<T>> send,
+        CancellationToken cancellation, TimeSpan? limit = null)
+    {
+        try
+        {
+            return await engine.RunAsync(call, send, cancellation, limit);
         }
-        return new ExecResult(state.ExitCode.Value, output.Stdout, output.Stderr);
+        catch (DockerApiException missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw NoSuchContainer(name, missing);
+        }
     }
 
-    private static PipelineException NoSuchContainer(string name) =>
-        new($"No container {name}", "It may have been removed already; list them with docker ps -a.");
+    private static PipelineException NoSuchContainer(string name, DockerApiException missing) =>
+        new($"No container {name}", "It may have been removed already; list them with docker ps -a.", missing.EngineMessage, missing);
 }

@@ -1,52 +1,82 @@
 using System.Net;
+using Docker.DotNet.Models;
 
 namespace Pipeline.Docker;
 
-// The container calls whose bodies are streams rather than JSON: copying files in, and following a log.
+// The container calls whose answers or bodies are streams rather than JSON: logs, exec, copying files in.
 internal sealed partial class ContainerOperations
 {
-    public async Task CopyArchiveAsync(string name, string directory, byte[] tar, CancellationToken cancellation)
+    public async Task<ContainerLogs> LogsAsync(string name, int? tail, CancellationToken cancellation)
     {
-        var request = ArchiveRequest(name, directory);
-        using var watchdog = new IdleWatchdog(api.Timeouts.Metadata, cancellation);
+        var parameters = new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = tail?.ToString() ?? "all" };
+        // The library inspects the container first: only one without a TTY frames its output into stdout and
+        // stderr, and a TTY container's output is all stdout. A quiet command is not a stuck one, so the limit is a
+        // total one.
+        var (stdout, stderr) = await OnContainerAsync(name, $"GET /containers/{name}/logs", async (docker, token) =>
+        {
+            using var output = await docker.Containers.GetContainerLogsAsync(name, parameters, token);
+            return await output.ReadOutputToEndAsync(token);
+        }, cancellation);
+        return new ContainerLogs(stdout, stderr);
+    }
+
+    public async Task FollowLogsAsync(string name, Action<LogLine> onLine, CancellationToken cancellation)
+    {
+        var parameters = new ContainerLogsParameters { Follow = true, ShowStdout = true, ShowStderr = true };
         try
         {
-            using var response = await api.OpenStreamAsync(request, _ => TarContent(tar), watchdog, cancellation);
+            // A followed log may rightly stay quiet for hours (a developer watching the database): no idle limit.
+            await engine.StreamAsync($"GET /containers/{name}/logs?follow", async (docker, watchdog) =>
+            {
+                using var output = await docker.Containers.GetContainerLogsAsync(name, parameters, watchdog.Token);
+                try
+                {
+                    await LogLineReader.ReadAsync(output, onLine, watchdog.Token);
+                }
+                catch (IOException) when (!cancellation.IsCancellationRequested)
+                {
+                    // The engine drops a follow stream when the container is removed under it: the log simply ends.
+                }
+            }, cancellation, idle: Timeout.InfiniteTimeSpan);
+        }
+        catch (DockerApiException missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw NoSuchContainer(name, missing);
+        }
+    }
+
+    public async Task<ExecResult> ExecAsync(
+        string name, IReadOnlyList<string> command, TimeSpan limit, CancellationToken cancellation)
+    {
+        var create = new ContainerExecCreateParameters { AttachStdout = true, AttachStderr = true, Cmd = [.. command] };
+        return await OnContainerAsync(name, $"POST /containers/{name}/exec", async (docker, token) =>
+        {
+            var exec = await docker.Exec.CreateContainerExecAsync(name, create, token);
+            using var output = await docker.Exec.StartContainerExecAsync(
+                exec.ID, new ContainerExecStartParameters { Detach = false, TTY = false }, token);
+            var (stdout, stderr) = await output.ReadOutputToEndAsync(token);
+            var state = await docker.Exec.InspectContainerExecAsync(exec.ID, token);
+            if (state.Running || state.ExitCode is null)
+            {
+                throw new PipelineException($"exec in {name} ended its output but the command is still running",
+                    "Check the container; the command may have detached a child that holds the output open.");
+            }
+            return new ExecResult((int)state.ExitCode.Value, stdout, stderr);
+        }, cancellation, limit);
+    }
+
+    public async Task CopyArchiveAsync(string name, string directory, byte[] tar, CancellationToken cancellation)
+    {
+        try
+        {
+            await engine.RunAsync($"PUT /containers/{name}/archive", (docker, token) =>
+                docker.Containers.ExtractArchiveToContainerAsync(
+                    name, new CopyToContainerParameters { Path = directory }, new MemoryStream(tar), token), cancellation);
         }
         catch (DockerApiException refused) when (refused.StatusCode == HttpStatusCode.NotFound)
         {
             throw new PipelineException($"Cannot copy into {name}:{directory}",
                 "The container or that directory does not exist.", refused.EngineMessage, refused);
         }
-    }
-
-    internal static DockerRequest ArchiveRequest(string name, string directory) =>
-        new DockerRequest(HttpMethod.Put, $"/containers/{DockerRequest.Segment(name)}/archive").With("path", directory);
-
-    public async Task FollowLogsAsync(string name, Action<LogLine> onLine, CancellationToken cancellation)
-    {
-        var details = await InspectAsync(name, cancellation)
-            ?? throw new PipelineException($"No container {name}", "It may have been removed already; list them with docker ps -a.");
-        var request = DockerRequest.Get($"/containers/{DockerRequest.Segment(name)}/logs")
-            .With("follow", true).With("stdout", true).With("stderr", true);
-        // A followed log may rightly stay quiet for hours (a developer watching the database): no idle limit.
-        using var watchdog = new IdleWatchdog(Timeout.InfiniteTimeSpan, cancellation);
-        using var response = await api.OpenStreamAsync(request, null, watchdog, cancellation);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellation);
-        try
-        {
-            await LogLineReader.ReadAsync(stream, framed: !details.Tty, onLine, cancellation);
-        }
-        catch (IOException) when (!cancellation.IsCancellationRequested)
-        {
-            // The engine drops a follow stream when the container is removed under it: the log simply ends.
-        }
-    }
-
-    private static ByteArrayContent TarContent(byte[] tar)
-    {
-        var content = new ByteArrayContent(tar);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-tar");
-        return content;
     }
 }

@@ -1,3 +1,4 @@
+using Docker.DotNet.Models;
 using Pipeline.Cli;
 
 namespace Pipeline.Docker;
@@ -6,7 +7,7 @@ namespace Pipeline.Docker;
 /// docker save and docker load: image tarballs to and from the engine, streamed both ways so a multi-gigabyte
 /// tarball never sits in memory. Both are guarded by the idle limit, not a total one.
 /// </summary>
-internal sealed class ImageArchives(DockerApiClient api)
+internal sealed class ImageArchives(EngineCalls engine)
 {
     private const string LoadedName = "Loaded image: ";
     private const string LoadedId = "Loaded image ID: ";
@@ -14,16 +15,15 @@ internal sealed class ImageArchives(DockerApiClient api)
     public async Task SaveAsync(IReadOnlyList<string> names, Stream destination, CancellationToken cancellation)
     {
         if (names.Count == 0) throw new ArgumentException("Name at least one image to save.", nameof(names));
-        var request = DockerRequest.Get("/images/get");
-        foreach (var name in names) request = request.With("names", name);
         var what = string.Join(", ", names);
         Log.Step($"Saving {what}");
-
-        using var watchdog = new IdleWatchdog(api.Timeouts.StreamIdle, cancellation);
-        HttpResponseMessage response;
         try
         {
-            response = await api.OpenStreamAsync(request, body: null, watchdog, cancellation);
+            await engine.StreamAsync($"GET /images/get ({what})", async (docker, watchdog) =>
+            {
+                await using var tarball = await docker.Images.SaveImagesAsync([.. names], watchdog.Token);
+                await CopyAsync(tarball, destination, what, watchdog, cancellation);
+            }, cancellation);
         }
         catch (DockerApiException refused)
         {
@@ -31,73 +31,72 @@ internal sealed class ImageArchives(DockerApiClient api)
                 "Pull or build the image first; only images in the local engine can be saved.",
                 refused.EngineMessage, refused);
         }
-        using (response)
-        {
-            try
-            {
-                await CopyAsync(response, destination, what, watchdog, cancellation);
-            }
-            catch (Exception failure) when (failure is OperationCanceledException or IOException or HttpRequestException
-                                            && !cancellation.IsCancellationRequested)
-            {
-                throw new PipelineException(
-                    watchdog.Token.IsCancellationRequested
-                        ? $"Docker engine sent nothing for {watchdog.Idle.TotalMinutes:0.#} min while saving {what}"
-                        : $"Saving {what} broke off: {failure.Message}",
-                    "Check dockerd's log and the free disk space, then retry.", failure.Message, failure);
-            }
-        }
     }
 
     private static async Task CopyAsync(
-        HttpResponseMessage response, Stream destination, string what, IdleWatchdog watchdog,
-        CancellationToken cancellation)
+        Stream source, Stream destination, string what, IdleWatchdog watchdog, CancellationToken cancellation)
     {
-        await using var source = await response.Content.ReadAsStreamAsync(watchdog.Token);
         var buffer = new byte[128 * 1024];
         long total = 0;
         int read;
         while ((read = await source.ReadAsync(buffer, watchdog.Token)) > 0)
         {
             watchdog.Touch();
-            await destination.WriteAsync(buffer.AsMemory(0, read), cancellation);
+            try
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellation);
+            }
+            catch (IOException full)
+            {
+                // Our side, not the engine's: said apart, so it is not reported as a broken engine connection.
+                throw new PipelineException($"Writing the tarball of {what} failed: {full.Message}",
+                    "Check the free disk space and the permissions of the directory it goes to, then retry.",
+                    full.Message, full);
+            }
             total += read;
-            Log.Progress("save " + what, $"{what}:{LayerProgress.Amount(new JsonProgressDetail { Current = total })}");
+            Log.Progress("save " + what, $"{what}:{LayerProgress.Amount(total, null)}");
         }
-        Log.Progress("save " + what, $"{what}:{LayerProgress.Amount(new JsonProgressDetail { Current = total })} saved",
-            final: true);
+        Log.Progress("save " + what, $"{what}:{LayerProgress.Amount(total, null)} saved", final: true);
     }
 
     public async Task<IReadOnlyList<string>> LoadAsync(Stream source, CancellationToken cancellation)
     {
-        var request = DockerRequest.Post("/images/load").With("quiet", false);
         var loaded = new List<string>();
         var progress = new LayerProgress();
         Log.Step("Loading images from a tarball");
+        string? error = null;
         try
         {
-            var messages = api.StreamMessagesAsync(request,
-                watchdog => new StreamedContent((target, token) => source.CopyToAsync(target, token), watchdog),
-                cancellation);
-            await foreach (var message in messages)
+            await engine.StreamAsync("POST /images/load", async (docker, watchdog) =>
             {
-                if (message.ErrorMessage is { } error) throw LoadFailure(error, inner: null);
-                foreach (var line in (message.Stream ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                await using var body = new StreamedBody((target, token) => source.CopyToAsync(target, token), watchdog);
+                var sink = new ProgressSink(watchdog, message =>
                 {
-                    var text = line.Trim();
-                    Log.Note(text);
-                    // An untagged image is reported by ID only.
-                    if (text.StartsWith(LoadedName, StringComparison.Ordinal)) loaded.Add(text[LoadedName.Length..]);
-                    else if (text.StartsWith(LoadedId, StringComparison.Ordinal)) loaded.Add(text[LoadedId.Length..]);
-                }
-                progress.Observe(message);
-            }
+                    Loaded(message, loaded);
+                    progress.Observe(message);
+                });
+                await docker.Images.LoadImageAsync(new ImageLoadParameters { Quiet = false }, body.Content, sink, watchdog.Token);
+                error = sink.Error;
+            }, cancellation);
         }
         catch (DockerApiException refused)
         {
             throw LoadFailure(refused.EngineMessage, refused);
         }
+        if (error is not null) throw LoadFailure(error, inner: null);
         return loaded;
+    }
+
+    // An untagged image is reported by ID only.
+    private static void Loaded(JSONMessage message, List<string> loaded)
+    {
+        foreach (var line in (message.Stream ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var text = line.Trim();
+            Log.Note(text);
+            if (text.StartsWith(LoadedName, StringComparison.Ordinal)) loaded.Add(text[LoadedName.Length..]);
+            else if (text.StartsWith(LoadedId, StringComparison.Ordinal)) loaded.Add(text[LoadedId.Length..]);
+        }
     }
 
     private static PipelineException LoadFailure(string error, Exception? inner) => new(

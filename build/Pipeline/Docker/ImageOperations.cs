@@ -1,11 +1,11 @@
-using System.Text.Json;
+using Docker.DotNet.Models;
 using Pipeline.Cli;
 
 namespace Pipeline.Docker;
 
-internal sealed class ImageOperations(DockerApiClient api) : IImageOperations
+internal sealed class ImageOperations(EngineCalls engine) : IImageOperations
 {
-    private readonly ImageArchives _archives = new(api);
+    private readonly ImageArchives _archives = new(engine);
 
     public Task SaveAsync(IReadOnlyList<string> names, Stream destination, CancellationToken cancellation) =>
         _archives.SaveAsync(names, destination, cancellation);
@@ -13,26 +13,27 @@ internal sealed class ImageOperations(DockerApiClient api) : IImageOperations
     public Task<IReadOnlyList<string>> LoadAsync(Stream source, CancellationToken cancellation) =>
         _archives.LoadAsync(source, cancellation);
 
-    public async Task<ImageDetails?> InspectAsync(string name, CancellationToken cancellation)
-    {
-        var wire = await api.GetJsonAsync<ImageInspectWire>(
-            DockerRequest.Get($"/images/{DockerRequest.Segment(name)}/json"), cancellation, nullOn404: true);
-        return wire?.ToDetails();
-    }
+    public async Task<ImageDetails?> InspectAsync(string name, CancellationToken cancellation) =>
+        await engine.FindAsync($"GET /images/{name}/json",
+            (docker, token) => docker.Images.InspectImageAsync(name, token), cancellation) is { } image
+            ? EngineRecords.Details(image)
+            : null;
 
     public async Task PullAsync(string name, RegistryCredentials? credentials, CancellationToken cancellation)
     {
         var image = ImageReference.Parse(name);
-        var request = PullRequest(image, credentials);
         Log.Step($"Pulling {image}");
         var progress = new LayerProgress();
+        string? error = null;
         try
         {
-            await foreach (var message in api.StreamMessagesAsync(request, body: null, cancellation))
+            await engine.StreamAsync($"POST /images/create ({image})", async (docker, watchdog) =>
             {
-                if (message.ErrorMessage is { } error) throw RegistryFailure.ForPull(image, error, credentials is null);
-                progress.Observe(message);
-            }
+                var sink = new ProgressSink(watchdog, progress.Observe);
+                await docker.Images.CreateImageAsync(
+                    PullParameters(image), RegistryAuthHeaders.ToAuthConfig(credentials), sink, watchdog.Token);
+                error = sink.Error;
+            }, cancellation);
         }
         catch (DockerApiException refused)
         {
@@ -40,56 +41,50 @@ internal sealed class ImageOperations(DockerApiClient api) : IImageOperations
             // unreachable registry); the registry's own words are in the message either way.
             throw RegistryFailure.ForPull(image, refused.EngineMessage, credentials is null);
         }
+        if (error is not null) throw RegistryFailure.ForPull(image, error, credentials is null);
     }
 
-    internal static DockerRequest PullRequest(ImageReference image, RegistryCredentials? credentials)
-    {
-        var request = DockerRequest.Post("/images/create").With("fromImage", image.Repository);
-        // A digest goes in "tag"; the engine tells them apart by the algorithm prefix.
-        request = request.With("tag", image.Digest ?? image.TagOrLatest);
-        return request.WithHeader(RegistryAuthHeaders.AuthHeader, RegistryAuthHeaders.RegistryAuth(credentials));
-    }
+    /// <summary>A digest goes in "tag"; the engine tells them apart by the algorithm prefix.</summary>
+    internal static ImagesCreateParameters PullParameters(ImageReference image) =>
+        new() { FromImage = image.Repository, Tag = image.Digest ?? image.TagOrLatest };
 
-    public async Task TagAsync(string source, string repository, string tag, CancellationToken cancellation)
-    {
-        var request = DockerRequest.Post($"/images/{DockerRequest.Segment(source)}/tag")
-            .With("repo", repository).With("tag", tag);
-        await api.SendAsync(request, cancellation);
-    }
+    public Task TagAsync(string source, string repository, string tag, CancellationToken cancellation) =>
+        engine.RunAsync($"POST /images/{source}/tag", (docker, token) =>
+            docker.Images.TagImageAsync(source, new ImageTagParameters { RepositoryName = repository, Tag = tag }, token),
+            cancellation);
 
-    public async Task<bool> RemoveAsync(string name, bool force, CancellationToken cancellation)
-    {
-        var request = DockerRequest.Delete($"/images/{DockerRequest.Segment(name)}").With("force", force);
-        return await api.SendAsync(request, cancellation, nullOn404: true) is not null;
-    }
+    public Task<bool> RemoveAsync(string name, bool force, CancellationToken cancellation) =>
+        engine.RemoveAsync($"DELETE /images/{name}", (docker, token) =>
+            docker.Images.DeleteImageAsync(name, new ImageDeleteParameters { Force = force }, token), cancellation);
 
     public async Task<string> PushAsync(string name, RegistryCredentials? credentials, CancellationToken cancellation)
     {
         var image = ImageReference.Parse(name);
-        var request = PushRequest(image, credentials);
         Log.Step($"Pushing {image}");
         var progress = new LayerProgress();
+        string? error = null;
         try
         {
-            await foreach (var message in api.StreamMessagesAsync(request, body: null, cancellation))
+            await engine.StreamAsync($"POST /images/{image.Repository}/push", async (docker, watchdog) =>
             {
-                if (message.ErrorMessage is { } error) throw RegistryFailure.ForPush(image, error, credentials is null);
-                progress.Observe(message);
-            }
+                var sink = new ProgressSink(watchdog, progress.Observe);
+                await docker.Images.PushImageAsync(image.Repository, PushParameters(image),
+                    RegistryAuthHeaders.ToAuthConfig(credentials), sink, watchdog.Token);
+                error = sink.Error;
+            }, cancellation);
         }
         catch (DockerApiException refused)
         {
             throw RegistryFailure.ForPush(image, refused.EngineMessage, credentials is null);
         }
+        if (error is not null) throw RegistryFailure.ForPush(image, error, credentials is null);
         return progress.Digest ?? throw new PipelineException(
             $"Pushing {image} finished but the engine reported no digest",
             "Check the registry; the push may not have been stored.");
     }
 
-    internal static DockerRequest PushRequest(ImageReference image, RegistryCredentials? credentials) =>
-        DockerRequest.Post($"/images/{DockerRequest.Segment(image.Repository)}/push")
-            .With("tag", image.TagOrLatest)
-            .WithHeader(RegistryAuthHeaders.AuthHeader, RegistryAuthHeaders.RegistryAuth(credentials));
+    /// <summary>The repository goes in the path, the tag in the query.</summary>
+    internal static ImagePushParameters PushParameters(ImageReference image) => new() { Tag = image.TagOrLatest };
 
     public Task<IReadOnlyList<ImageSummary>> ListAsync(string reference, CancellationToken cancellation) =>
         ListAsync("reference", reference, cancellation);
@@ -97,12 +92,10 @@ internal sealed class ImageOperations(DockerApiClient api) : IImageOperations
     public Task<IReadOnlyList<ImageSummary>> ListByLabelAsync(string label, CancellationToken cancellation) =>
         ListAsync("label", label, cancellation);
 
-    private async Task<IReadOnlyList<ImageSummary>> ListAsync(
-        string filter, string value, CancellationToken cancellation)
+    private async Task<IReadOnlyList<ImageSummary>> ListAsync(string filter, string value, CancellationToken cancellation)
     {
-        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { [filter] = [value] });
-        var rows = await api.GetJsonAsync<List<ImageSummaryWire>>(
-            DockerRequest.Get("/images/json").With("filters", filters), cancellation);
-        return rows is null ? [] : rows.Select(row => row.ToSummary()).ToList();
+        var rows = await engine.RunAsync("GET /images/json", (docker, token) => docker.Images.ListImagesAsync(
+            new ImagesListParameters { Filters = EngineRecords.Filter(filter, value) }, token), cancellation);
+        return rows.Select(EngineRecords.Summary).ToList();
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
+using Docker.DotNet.Models;
 using Pipeline.Cli;
 
 namespace Pipeline.Docker;
 
 /// <summary>
-/// Turns pull/push/load progress lines into log lines: one throttled line per layer while it moves, a final one when
-/// it is done, and the image-level lines as notes. It also remembers the digest the registry reported.
+/// Turns pull/push/load progress messages into log lines: one throttled line per layer while it moves, a final one
+/// when it is done, and the image-level lines as notes. It also remembers the digest the registry reported.
 /// </summary>
 internal sealed partial class LayerProgress
 {
@@ -15,11 +16,9 @@ internal sealed partial class LayerProgress
 
     public string? Digest { get; private set; }
 
-    public void Observe(JsonMessage message)
+    public void Observe(JSONMessage message)
     {
-        if (message.Aux is { ValueKind: System.Text.Json.JsonValueKind.Object } aux &&
-            aux.TryGetProperty("Digest", out var digest) && digest.ValueKind == System.Text.Json.JsonValueKind.String)
-            Digest = digest.GetString();
+        if (message.AuxString("Digest") is { } digest) Digest = digest;
 
         var status = message.Status;
         if (string.IsNullOrEmpty(status)) return;
@@ -27,21 +26,21 @@ internal sealed partial class LayerProgress
 
         if (!IsLayer(message))
         {
-            Log.Note(message.Id is null ? status : $"{message.Id}: {status}");
+            Log.Note(message.ID is null ? status : $"{message.ID}: {status}");
             return;
         }
         var final = DoneStatuses.Any(done => status.StartsWith(done, StringComparison.Ordinal));
-        Log.Progress(message.Id!, $"{message.Id}: {status}{Amount(message.ProgressDetail)}", final);
+        Log.Progress(message.ID!, $"{message.ID}: {status}{Amount(message.Progress?.Current, message.Progress?.Total)}", final);
     }
 
     // "Pulling from repo" and "latest: digest: ..." carry an id that is a tag, not a layer.
-    private static bool IsLayer(JsonMessage message) =>
-        message.Id is { Length: > 0 } && !message.Status!.StartsWith("Pulling from", StringComparison.Ordinal);
+    private static bool IsLayer(JSONMessage message) =>
+        message.ID is { Length: > 0 } && !message.Status!.StartsWith("Pulling from", StringComparison.Ordinal);
 
-    internal static string Amount(JsonProgressDetail? detail)
+    internal static string Amount(long? current, long? total)
     {
-        if (detail?.Current is not { } current) return "";
-        return detail.Total is { } total and > 0 ? $" {Size(current)} / {Size(total)}" : $" {Size(current)}";
+        if (current is not { } done) return "";
+        return total is { } all and > 0 ? $" {Size(done)} / {Size(all)}" : $" {Size(done)}";
     }
 
     private static string Size(long bytes) => bytes switch

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Text;
+using Docker.DotNet;
 
 namespace Pipeline.Docker;
 
@@ -7,56 +7,30 @@ namespace Pipeline.Docker;
 public sealed record LogLine(string Text, bool IsStderr);
 
 /// <summary>
-/// Reads a container's log stream as it arrives and hands out whole lines, stdout and stderr kept apart. A frame
-/// (see <see cref="MultiplexedStream"/>) may hold several lines or half of one, so each stream has its own buffer.
+/// Reads a container's log as it arrives and hands out whole lines, stdout and stderr kept apart. The library
+/// takes the frames apart; a frame may hold several lines or half of one (even half a character), so each stream
+/// has its own buffer and decoder.
 /// </summary>
 internal static class LogLineReader
 {
-    public static async Task ReadAsync(Stream source, bool framed, Action<LogLine> onLine, CancellationToken cancellation)
+    /// <param name="framed">False for a TTY container, whose output is not framed and is all stdout.</param>
+    public static Task ReadAsync(Stream source, bool framed, Action<LogLine> onLine, CancellationToken cancellation) =>
+        ReadAsync(new MultiplexedStream(source, framed), onLine, cancellation);
+
+    public static async Task ReadAsync(MultiplexedStream source, Action<LogLine> onLine, CancellationToken cancellation)
     {
         var stdout = new LineSplitter(false, onLine);
         var stderr = new LineSplitter(true, onLine);
         var buffer = new byte[32 * 1024];
-        if (!framed)
+        while (true)
         {
-            int read;
-            while ((read = await source.ReadAsync(buffer, cancellation)) > 0) stdout.Add(buffer.AsSpan(0, read));
-        }
-        else
-        {
-            var header = new byte[8];
-            while (await FillAsync(source, header, header.Length, cancellation))
-            {
-                var length = (int)BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4));
-                var target = header[0] == MultiplexedStream.Stderr ? stderr : stdout;
-                while (length > 0)
-                {
-                    var chunk = Math.Min(length, buffer.Length);
-                    if (!await FillAsync(source, buffer, chunk, cancellation))
-                        throw new IOException("The engine closed a log stream in the middle of a frame.");
-                    target.Add(buffer.AsSpan(0, chunk));
-                    length -= chunk;
-                }
-            }
+            var read = await source.ReadOutputAsync(buffer, 0, buffer.Length, cancellation);
+            if (read.EOF) break;
+            var target = read.Target == MultiplexedStream.TargetStream.StandardError ? stderr : stdout;
+            target.Add(buffer.AsSpan(0, read.Count));
         }
         stdout.Flush();
         stderr.Flush();
-    }
-
-    private static async Task<bool> FillAsync(Stream source, byte[] buffer, int count, CancellationToken cancellation)
-    {
-        var filled = 0;
-        while (filled < count)
-        {
-            var read = await source.ReadAsync(buffer.AsMemory(filled, count - filled), cancellation);
-            if (read == 0)
-            {
-                if (filled == 0) return false;
-                throw new IOException("The engine closed a log stream in the middle of a frame header.");
-            }
-            filled += read;
-        }
-        return true;
     }
 
     private sealed class LineSplitter(bool isStderr, Action<LogLine> onLine)

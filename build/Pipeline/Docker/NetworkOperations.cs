@@ -1,77 +1,72 @@
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Docker.DotNet.Models;
 
 namespace Pipeline.Docker;
 
-internal sealed class NetworkOperations(DockerApiClient api) : INetworkOperations
+internal sealed class NetworkOperations(EngineCalls engine) : INetworkOperations
 {
     public async Task<string> CreateAsync(
         string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellation)
     {
+        string id;
         try
         {
-            var created = await api.GetJsonAsync<NetworkCreatedWire>(CreateRequest(name, labels), cancellation);
-            return created!.Id;
+            id = (await engine.RunAsync("POST /networks/create",
+                (docker, token) => docker.Networks.CreateNetworkAsync(CreateParameters(name, labels), token), cancellation)).ID;
         }
         catch (DockerApiException refused) when (refused.StatusCode == HttpStatusCode.Conflict)
         {
-            throw new PipelineException($"A network named {name} already exists",
-                $"Remove it (docker network rm {name}) or let the run pick a new name.", refused.EngineMessage, refused);
+            throw Exists(name, refused);
         }
+        // Network names are not unique in an API 1.41 engine unless the request says CheckDuplicate, which the
+        // library no longer sends (newer engines always refuse). Two same-named networks make every later call by
+        // name ambiguous, so a second one is taken back at once.
+        var sameName = (await ListAsync(EngineRecords.Filter("name", name), cancellation)).Count(network => network.Name == name);
+        if (sameName > 1)
+        {
+            await RemoveAsync(id, cancellation);
+            throw Exists(name, inner: null);
+        }
+        return id;
     }
 
-    // CheckDuplicate: network names are not unique in the engine unless asked, and two same-named networks make
-    // every later call by name ambiguous.
-    internal static DockerRequest CreateRequest(string name, IReadOnlyDictionary<string, string> labels) =>
-        DockerRequest.Post("/networks/create").WithBody(new
-        {
-            Name = name,
-            Driver = "bridge",
-            CheckDuplicate = true,
-            Labels = labels,
-        });
+    internal static NetworksCreateParameters CreateParameters(string name, IReadOnlyDictionary<string, string> labels) =>
+        new() { Name = name, Driver = "bridge", Labels = new Dictionary<string, string>(labels) };
 
     public async Task ConnectAsync(
         string network, string container, IReadOnlyList<string> aliases, CancellationToken cancellation)
     {
-        var request = DockerRequest.Post($"/networks/{DockerRequest.Segment(network)}/connect").WithBody(new
+        var parameters = new NetworkConnectParameters
         {
             Container = container,
-            EndpointConfig = new { Aliases = aliases },
-        });
-        await api.SendAsync(request, cancellation);
+            EndpointConfig = new EndpointSettings { Aliases = [.. aliases] },
+        };
+        await engine.RunAsync($"POST /networks/{network}/connect",
+            (docker, token) => docker.Networks.ConnectNetworkAsync(network, parameters, token), cancellation);
     }
 
-    public async Task<NetworkSummary?> InspectAsync(string name, CancellationToken cancellation)
+    public async Task<NetworkSummary?> InspectAsync(string name, CancellationToken cancellation) =>
+        await engine.FindAsync($"GET /networks/{name}",
+            (docker, token) => docker.Networks.InspectNetworkAsync(name, token), cancellation) is { } network
+            ? EngineRecords.Summary(network)
+            : null;
+
+    public Task<bool> RemoveAsync(string name, CancellationToken cancellation) =>
+        engine.RemoveAsync($"DELETE /networks/{name}",
+            (docker, token) => docker.Networks.DeleteNetworkAsync(name, token), cancellation);
+
+    public Task<IReadOnlyList<NetworkSummary>> ListByLabelAsync(string label, CancellationToken cancellation) =>
+        ListAsync(EngineRecords.Filter("label", label), cancellation);
+
+    private async Task<IReadOnlyList<NetworkSummary>> ListAsync(
+        IDictionary<string, IDictionary<string, bool>> filters, CancellationToken cancellation)
     {
-        var wire = await api.GetJsonAsync<NetworkWire>(
-            DockerRequest.Get($"/networks/{DockerRequest.Segment(name)}"), cancellation, nullOn404: true);
-        return wire?.ToSummary();
+        var rows = await engine.RunAsync("GET /networks", (docker, token) =>
+            docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, token), cancellation);
+        return rows.Select(EngineRecords.Summary).ToList();
     }
 
-    public async Task<bool> RemoveAsync(string name, CancellationToken cancellation) =>
-        await api.SendAsync(DockerRequest.Delete($"/networks/{DockerRequest.Segment(name)}"), cancellation,
-            nullOn404: true) is not null;
-
-    public async Task<IReadOnlyList<NetworkSummary>> ListByLabelAsync(string label, CancellationToken cancellation)
-    {
-        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = [label] });
-        var rows = await api.GetJsonAsync<List<NetworkWire>>(
-            DockerRequest.Get("/networks").With("filters", filters), cancellation);
-        return rows is null ? [] : rows.Select(row => row.ToSummary()).ToList();
-    }
-
-    private sealed record NetworkCreatedWire([property: JsonPropertyName("Id")] string Id);
-
-    private sealed record NetworkWire(
-        [property: JsonPropertyName("Id")] string Id,
-        [property: JsonPropertyName("Name")] string Name,
-        [property: JsonPropertyName("Driver")] string Driver,
-        [property: JsonPropertyName("Labels")] Dictionary<string, string>? Labels,
-        [property: JsonPropertyName("Containers")] Dictionary<string, JsonElement>? Containers)
-    {
-        public NetworkSummary ToSummary() => new(
-            Id, Name, Driver, Labels ?? new Dictionary<string, string>(), (Containers ?? []).Keys.ToList());
-    }
+    private static PipelineException Exists(string name, DockerApiException? inner) => new(
+        $"A network named {name} already exists",
+        $"Remove it (docker network rm {name}) or let the run pick a new name.", inner?.EngineMessage, inner);
 }

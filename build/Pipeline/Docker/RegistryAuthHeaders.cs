@@ -1,31 +1,29 @@
 using System.Text;
 using System.Text.Json;
+using AuthConfig = Docker.DotNet.Models.AuthConfig;
 using Pipeline.Config;
 
 namespace Pipeline.Docker;
 
 /// <summary>
-/// The two headers that carry registry logins to the engine. Both are base64url (with padding, as the docker CLI
-/// writes them) of JSON. They hold the password, so they are built as <see cref="Secret"/>s and never logged.
+/// Registry logins as the engine takes them. Pull and push take one login, which the library encodes into
+/// X-Registry-Auth itself; a build takes a map of them in X-Registry-Config, which is ours (see
+/// <see cref="ImageBuilds.Headers"/>). Both headers are base64url (with padding, as the docker CLI writes them) of
+/// JSON; they hold the password, so the config header is built as a <see cref="Secret"/> and never logged.
 /// </summary>
 public static class RegistryAuthHeaders
 {
-    public const string AuthHeader = "X-Registry-Auth";
     public const string ConfigHeader = "X-Registry-Config";
 
-    /// <summary>For pull and push: one login. Anonymous is "{}", which the engine reads as "no credentials".</summary>
-    public static Secret RegistryAuth(RegistryCredentials? credentials)
-    {
-        var json = credentials is null
-            ? "{}"
-            : JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["username"] = credentials.Username,
-                ["password"] = credentials.Password.Reveal(),
-                ["serveraddress"] = credentials.ServerAddress,
-            });
-        return new Secret(Encode(json));
-    }
+    /// <summary>For pull and push: one login; null is anonymous, which the library sends as "{}".</summary>
+    internal static AuthConfig? ToAuthConfig(RegistryCredentials? credentials) => credentials is null
+        ? null
+        : new AuthConfig
+        {
+            Username = credentials.Username,
+            Password = credentials.Password.Reveal(),
+            ServerAddress = credentials.ServerAddress,
+        };
 
     /// <summary>For build: every registry a FROM may pull from, keyed by server address.</summary>
     public static Secret RegistryConfig(IEnumerable<RegistryCredentials> credentials)

@@ -39,6 +39,16 @@ public sealed class PipelineSettingsTests : IDisposable
         Assert.Equal("production", Settings("trunk", json: """{ "main-branches": "trunk" }""").ReleaseAppEnv);
 
     [Fact]
+    public void A_tls_engine_takes_its_certificates_from_DOCKER_CERT_PATH_as_the_docker_cli_does()
+    {
+        var tls = Settings("develop", env: [("DOCKER_HOST", "tcp://docker:2376"), ("DOCKER_TLS_VERIFY", "1"), ("DOCKER_CERT_PATH", "/certs")]);
+        Assert.Equal("/certs", tls.DockerCertPath);
+        var home = Settings("develop", env: ("DOCKER_TLS_VERIFY", "1"));
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), home.DockerCertPath);
+        Assert.Null(Settings("develop", env: ("DOCKER_CERT_PATH", "/certs")).DockerCertPath);
+    }
+
+    [Fact]
     public void No_registry_means_the_sandbox_with_its_stand_in_images()
     {
         var settings = Settings("develop", json: """{ "mysql-image": "mysql:8.0.40" }""");

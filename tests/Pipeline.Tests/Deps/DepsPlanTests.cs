@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Config;
 using Pipeline.Deps;
 using Pipeline.Docker;
@@ -57,19 +56,16 @@ public sealed class DepsPlanTests
     public void The_engine_receives_the_port_bound_to_127_0_0_1_and_the_alias_on_the_runs_network()
     {
         var plan = Plan();
-        var wire = ContainerOperations.CreateRequest(plan.CreateRequest(plan.Mysql));
-        Assert.Equal("POST /v1.41/containers/create?name=pipeline-mysql", wire.ToString());
+        var parameters = ContainerOperations.CreateParameters(plan.CreateRequest(plan.Mysql));
+        Assert.Equal("pipeline-mysql", parameters.Name);
 
-        using var body = JsonDocument.Parse(JsonSerializer.Serialize(wire.JsonBody));
-        var bindings = body.RootElement.GetProperty("HostConfig").GetProperty("PortBindings");
-        var binding = Assert.Single(bindings.EnumerateObject());
-        Assert.Equal("3306/tcp", binding.Name);
-        var only = Assert.Single(binding.Value.EnumerateArray());
-        Assert.Equal("127.0.0.1", only.GetProperty("HostIp").GetString());
-        Assert.Equal("13306", only.GetProperty("HostPort").GetString());
-        Assert.Equal("mysql", body.RootElement.GetProperty("NetworkingConfig").GetProperty("EndpointsConfig")
-            .GetProperty("pipeline-deps-r1").GetProperty("Aliases")[0].GetString());
-        Assert.Contains("MYSQL_ALLOW_EMPTY_PASSWORD=yes", body.RootElement.GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
+        var binding = Assert.Single(parameters.HostConfig!.PortBindings);
+        Assert.Equal("3306/tcp", binding.Key);
+        var only = Assert.Single(binding.Value);
+        Assert.Equal("127.0.0.1", only.HostIP);
+        Assert.Equal("13306", only.HostPort);
+        Assert.Equal(["mysql"], parameters.NetworkingConfig!.EndpointsConfig["pipeline-deps-r1"].Aliases);
+        Assert.Contains("MYSQL_ALLOW_EMPTY_PASSWORD=yes", parameters.Env);
     }
 
     [Fact]

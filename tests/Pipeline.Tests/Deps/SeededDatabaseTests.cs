@@ -19,12 +19,16 @@ public sealed class SeededDatabaseTests
     [Fact]
     public void The_commit_pauses_the_container_and_adds_the_label_as_a_change()
     {
-        var request = ContainerOperations.CommitRequest("pipeline-mysql", SeededDatabase.Repository, "abc",
+        var parameters = ContainerOperations.CommitParameters("pipeline-mysql", SeededDatabase.Repository, "abc",
             new Dictionary<string, string> { [SeededDatabase.SeedLabel] = "mariadb:10.11" });
-        Assert.Equal(
-            "POST /v1.41/commit?container=pipeline-mysql&repo=pipeline-deps%2Fmysql-seed&tag=abc&pause=true" +
-            "&changes=LABEL%20pipeline.deps.seed-of%3D%22mariadb%3A10.11%22",
-            request.ToString());
-        Assert.Null(request.JsonBody);
+        Assert.Equal("pipeline-mysql", parameters.ContainerID);
+        Assert.Equal("pipeline-deps/mysql-seed", parameters.RepositoryName);
+        Assert.Equal("abc", parameters.Tag);
+        Assert.True(parameters.Pause);
+        Assert.Equal(["LABEL pipeline.deps.seed-of=\"mariadb:10.11\""], parameters.Changes);
+        // Only the changes: the engine fills every part of the image's config the request leaves empty from the
+        // container's own (entrypoint, env, ports).
+        Assert.Null(parameters.Cmd);
+        Assert.Null(parameters.Env);
     }
 }

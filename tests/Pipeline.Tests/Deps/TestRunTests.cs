@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using Pipeline.Build;
 using Pipeline.Deps;
 using Pipeline.Docker;
+using static Pipeline.Tests.Docker.MultiplexedFrames;
 
 namespace Pipeline.Tests.Deps;
 
@@ -86,14 +86,5 @@ public sealed class TestRunTests
         Assert.Contains("MYSQL_HOST=mysql", command);
         Assert.Contains("REDIS_HOST=redis", command);
         Assert.Equal(["app:abc-testing", "sh"], command.TakeLast(2));
-    }
-
-    private static byte[] Frame(byte stream, byte[] payload)
-    {
-        var frame = new byte[8 + payload.Length];
-        frame[0] = stream;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)payload.Length);
-        payload.CopyTo(frame, 8);
-        return frame;
     }
 }

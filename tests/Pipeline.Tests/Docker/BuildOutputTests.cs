@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Docker.DotNet.Models;
 using Pipeline.Docker;
 
 namespace Pipeline.Tests.Docker;
@@ -48,18 +50,23 @@ public sealed class BuildOutputTests
     }
 
     [Fact]
-    public void Message_error_prefers_the_error_detail()
+    public void Message_error_is_the_error_detail()
     {
-        var message = JsonMessage.Parse("""{"errorDetail":{"code":1,"message":"detail"},"error":"short"}""")!;
-        Assert.Equal("detail", message.ErrorMessage);
-        Assert.Equal(1, message.ErrorDetail!.Code);
+        Assert.Equal("detail", Message("""{"errorDetail":{"code":1,"message":"detail"},"error":"short"}""").ErrorText());
+        Assert.Null(Message("""{"stream":"Step 1/1 : FROM scratch\n"}""").ErrorText());
     }
 
     [Fact]
-    public void Non_json_line_is_kept_as_text()
+    public void Error_message_stops_the_sink_and_is_kept_for_the_caller()
     {
-        Assert.Equal("<html>bad gateway", JsonMessage.Parse("<html>bad gateway")!.Stream);
-        Assert.Null(JsonMessage.Parse("   "));
+        using var watchdog = new IdleWatchdog(TimeSpan.FromMinutes(1), CancellationToken.None);
+        var seen = new List<string?>();
+        var sink = new ProgressSink(watchdog, message => seen.Add(message.Stream));
+        sink.Report(Message("""{"stream":"Step 1/2 : RUN false\n"}"""));
+        sink.Report(Message("""{"errorDetail":{"message":"returned a non-zero code: 1"}}"""));
+        sink.Report(Message("""{"stream":"after\n"}"""));
+        Assert.Equal("returned a non-zero code: 1", sink.Error);
+        Assert.Equal(["Step 1/2 : RUN false\n"], seen);
     }
 
     [Fact]
@@ -74,11 +81,11 @@ public sealed class BuildOutputTests
                      """{"status":"Pushed","progressDetail":{},"id":"a1b2c3"}""",
                      $$$"""{"progressDetail":{},"aux":{"Tag":"1","Digest":"{{{digest}}}","Size":528}}""",
                  })
-            fromAux.Observe(JsonMessage.Parse(line)!);
+            fromAux.Observe(Message(line));
         Assert.Equal(digest, fromAux.Digest);
 
         var fromStatus = new LayerProgress();
-        fromStatus.Observe(JsonMessage.Parse($$"""{"status":"1: digest: {{digest}} size: 528"}""")!);
+        fromStatus.Observe(Message($$"""{"status":"1: digest: {{digest}} size: 528"}"""));
         Assert.Equal(digest, fromStatus.Digest);
     }
 
@@ -88,7 +95,7 @@ public sealed class BuildOutputTests
     [InlineData(null, null, "")]
     public void Layer_progress_amount_is_human_readable(long? current, long? total, string expected)
     {
-        Assert.Equal(expected, LayerProgress.Amount(new JsonProgressDetail { Current = current, Total = total }));
+        Assert.Equal(expected, LayerProgress.Amount(current, total));
     }
 
     [Theory]
@@ -106,8 +113,11 @@ public sealed class BuildOutputTests
     private static BuildOutput Feed(params string[] lines)
     {
         var output = new BuildOutput();
-        foreach (var line in lines) output.Observe(JsonMessage.Parse(line)!);
+        foreach (var line in lines) output.Observe(Message(line));
         output.Complete();
         return output;
     }
+
+    // The library's own model, read the way its stream reader reads it (by the same JSON names).
+    private static JSONMessage Message(string json) => JsonSerializer.Deserialize<JSONMessage>(json)!;
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Pipeline.Docker;
 
 namespace Pipeline.Tests.Docker;
@@ -25,6 +23,8 @@ public sealed class ContainerIntegrationTests(DockerEngineFixture fixture)
 
         var exit = await Containers.WaitAsync(id, TimeSpan.FromMinutes(1), Cancellation);
         Assert.Equal(new ContainerExit(3, null), exit);
+        // A container that has already exited is not waited for again (the engine's "not-running").
+        Assert.Equal(exit, await Containers.WaitAsync(id, TimeSpan.FromSeconds(5), Cancellation));
 
         var logs = await Containers.LogsAsync(id, tail: null, Cancellation);
         Assert.Equal("hello from env\n", logs.Stdout);
@@ -63,7 +63,7 @@ public sealed class ContainerIntegrationTests(DockerEngineFixture fixture)
     [Fact]
     public async Task Healthcheck_port_binding_exec_and_stop()
     {
-        var port = FreeLoopbackPort();
+        var port = FakeEngine.FreeLoopbackPort();
         var id = await Containers.CreateAsync(new ContainerCreateRequest(await fixture.ShellImageAsync())
         {
             Command = ["sleep", "600"],
@@ -134,7 +134,22 @@ public sealed class ContainerIntegrationTests(DockerEngineFixture fixture)
     {
         var failure = await Assert.ThrowsAsync<PipelineException>(() => Containers.CreateAsync(
             new ContainerCreateRequest($"pipeline-tests/absent:{fixture.RunId}") { Labels = Labels() }, Cancellation));
-        Assert.Contains("not in the local engine", failure.Message);
+        Assert.Equal($"Image pipeline-tests/absent:{fixture.RunId} is not in the local engine", failure.Message);
+        Assert.Equal("Pull or build it first.", failure.Fix);
+    }
+
+    [Fact]
+    public async Task Network_name_twice_is_a_clear_conflict_and_leaves_one_bridge_network()
+    {
+        var networks = fixture.Engine.Networks;
+        var name = $"pipeline-test-twice-net-{fixture.RunId}";
+        var first = await networks.CreateAsync(name, Labels(), Cancellation);
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => networks.CreateAsync(name, Labels(), Cancellation));
+        Assert.Equal($"A network named {name} already exists", failure.Message);
+        var left = (await networks.ListByLabelAsync(fixture.Label, Cancellation)).Where(network => network.Name == name).ToList();
+        Assert.Equal([first], left.Select(network => network.Id));
+        Assert.Equal("bridge", left[0].Driver);
+        Assert.True(await networks.RemoveAsync(first, Cancellation));
     }
 
     [Fact]
@@ -167,12 +182,5 @@ public sealed class ContainerIntegrationTests(DockerEngineFixture fixture)
         var labels = new Dictionary<string, string> { [DockerEngineFixture.LabelKey] = fixture.RunId };
         foreach (var (key, value) in extra) labels[key] = value;
         return labels;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -33,6 +33,28 @@ public sealed class DockerEndpointTests
     }
 
     [Fact]
+    public void Tls_comes_from_DOCKER_TLS_VERIFY_with_the_certificates_of_DOCKER_CERT_PATH_and_port_2376()
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["DOCKER_HOST"] = "tcp://docker", ["DOCKER_TLS_VERIFY"] = "1", ["DOCKER_CERT_PATH"] = "/certs",
+        };
+        var endpoint = DockerEndpoint.FromEnvironment(variables.GetValueOrDefault);
+        Assert.Equal(new DockerEndpoint(DockerTransport.Tcp, "docker:2376") { TlsCertPath = "/certs" }, endpoint);
+        Assert.True(endpoint.UsesTls);
+        Assert.Equal("tcp://docker:2376 (TLS, certificates in /certs)", endpoint.Describe());
+
+        variables.Remove("DOCKER_TLS_VERIFY");
+        var plain = DockerEndpoint.FromEnvironment(variables.GetValueOrDefault);
+        Assert.False(plain.UsesTls);
+        Assert.Equal("docker:2375", plain.Address);
+    }
+
+    [Fact]
+    public void Tls_does_not_apply_to_a_unix_socket() =>
+        Assert.False(DockerEndpoint.Parse("unix:///var/run/docker.sock", "/certs").UsesTls);
+
+    [Fact]
     public void Endpoint_prints_as_a_docker_host_value()
     {
         Assert.Equal("unix:///var/run/docker.sock", DockerEndpoint.Default.ToString());

@@ -5,7 +5,8 @@ namespace Pipeline.Tests.Docker;
 
 /// <summary>
 /// A stand-in engine on a temporary unix socket that answers every request with one canned HTTP response, for the
-/// cases a real engine will not produce on demand (a stall mid-stream). The request, body included, is read first.
+/// cases a real engine will not produce on demand (a stall mid-stream). The request, body included, is read first,
+/// and its request line kept in <see cref="Requests"/>.
 /// </summary>
 internal sealed class FakeEngine : IAsyncDisposable
 {
@@ -37,6 +38,19 @@ internal sealed class FakeEngine : IAsyncDisposable
 
     public string DockerHost { get; }
 
+    /// <summary>The request line of every request served so far ("GET /v1.41/version HTTP/1.1").</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
+
+    /// <summary>A loopback port nothing listens on (at the moment of asking).</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>A 200 response whose chunked body is these lines, as the engine streams JSON messages.</summary>
     public static string Stream(params string[] lines)
     {
@@ -61,7 +75,8 @@ internal sealed class FakeEngine : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 using var client = await _listener.AcceptAsync(_stop.Token);
-                await ReadRequestAsync(client);
+                var request = await ReadRequestAsync(client);
+                _requests.Enqueue(request.Split("\r\n")[0]);
                 await client.SendAsync(response, SocketFlags.None, _stop.Token);
                 if (hang) await Task.Delay(Timeout.Infinite, _stop.Token);
                 else if (Encoding.UTF8.GetString(response).Contains("chunked"))
@@ -76,20 +91,20 @@ internal sealed class FakeEngine : IAsyncDisposable
         }
     }
 
-    private async Task ReadRequestAsync(Socket client)
+    private async Task<string> ReadRequestAsync(Socket client)
     {
         var seen = new StringBuilder();
         var buffer = new byte[65536];
         while (true)
         {
             var read = await client.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-            if (read == 0) return;
+            if (read == 0) return seen.ToString();
             seen.Append(Encoding.Latin1.GetString(buffer, 0, read));
             var text = seen.ToString();
             var headersEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
             if (headersEnd < 0) continue;
             var chunked = text[..headersEnd].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
-            if (!chunked || text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal)) return;
+            if (!chunked || text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal)) return text;
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Pipeline.Config;
 using Pipeline.Docker;
 
@@ -13,7 +11,7 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
     [Fact]
     public void Engine_speaks_the_pinned_api_version()
     {
-        Assert.Equal(DockerRequest.ApiVersion, fixture.ApiVersion);
+        Assert.Equal(DockerEngine.ApiVersion.ToString(), fixture.ApiVersion);
     }
 
     [Fact]
@@ -40,7 +38,7 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
     [Fact]
     public async Task Pull_from_an_unreachable_registry_says_it_is_unreachable()
     {
-        var image = $"127.0.0.1:{FreeLoopbackPort()}/pipeline-tests/absent:1";
+        var image = $"127.0.0.1:{FakeEngine.FreeLoopbackPort()}/pipeline-tests/absent:1";
         var failure = await Assert.ThrowsAsync<PipelineException>(() =>
             fixture.Engine.Images.PullAsync(image, credentials: null, Cancellation));
         Assert.Contains("unreachable", failure.Message);
@@ -56,6 +54,21 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
         var failure = await Assert.ThrowsAsync<ImageNotFoundException>(() =>
             fixture.Engine.Images.PullAsync(image, sandbox.Credentials, Cancellation));
         Assert.Equal($"Image {image} not found in registry {sandbox.Registry}", failure.Message);
+        Assert.Equal("Check the image name and tag, or push the image first.", failure.Fix);
+    }
+
+    [Fact]
+    public async Task Pull_with_a_wrong_password_says_the_registry_refused_the_login()
+    {
+        var sandbox = fixture.RequireSandbox();
+        var image = $"{sandbox.Registry}/pipeline-tests/absent-{fixture.RunId}:1";
+        var wrong = new RegistryCredentials(sandbox.Registry, sandbox.RegistryUser, new Secret("wrong-password-4712"));
+        var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+            fixture.Engine.Images.PullAsync(image, wrong, Cancellation));
+        Assert.Equal($"Registry {sandbox.Registry} refused the login while pulling {image} (authentication failed)",
+            failure.Message);
+        Assert.Contains("username and password", failure.Fix);
+        Assert.DoesNotContain("wrong-password-4712", failure.ToString());
     }
 
     [Fact]
@@ -98,7 +111,9 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
 
         var failure = await Assert.ThrowsAsync<PipelineException>(() => fixture.Engine.Images.PushAsync(
             $"{repository}:bad-login-{fixture.RunId}", wrong, Cancellation));
-        Assert.Contains("authentication failed", failure.Message);
+        Assert.Equal($"Registry {sandbox.Registry} refused the login while pushing {repository}:bad-login-{fixture.RunId} " +
+            "(authentication failed)", failure.Message);
+        Assert.Contains("username and password", failure.Fix);
         Assert.DoesNotContain("wrong-password-4711", failure.ToString());
         await fixture.Engine.Images.RemoveAsync($"{repository}:bad-login-{fixture.RunId}", force: true, Cancellation);
     }
@@ -145,12 +160,5 @@ public sealed class ImageIntegrationTests(DockerEngineFixture fixture)
         {
             Directory.Delete(context, recursive: true);
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,13 +3,17 @@ using Pipeline.Docker;
 
 namespace Pipeline.Tests.Docker;
 
-/// <summary>The HTTP layer against a fake engine: failures a real engine will not produce on demand.</summary>
-public sealed class DockerApiClientTests
+/// <summary>
+/// How a failing engine call reads, through the client library, against engines that fail on demand: a socket
+/// with nobody behind it, and a fake engine that hangs, stalls or answers with errors a real one will not produce
+/// when asked. Errors from the real engine and registry are in the integration tests.
+/// </summary>
+public sealed class EngineFailureTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Missing_socket_fails_with_how_to_start_the_engine()
+    public async Task Engine_gone_fails_with_how_to_start_the_engine()
     {
         using var engine = DockerEngine.Connect($"unix:///tmp/no-engine-{Guid.NewGuid():N}.sock");
         var failure = await Assert.ThrowsAsync<PipelineException>(() => engine.PingAsync(Cancellation));
@@ -39,6 +43,15 @@ public sealed class DockerApiClientTests
     }
 
     [Fact]
+    public async Task Tcp_port_without_an_engine_fails_as_connection_refused()
+    {
+        using var engine = DockerEngine.Connect($"tcp://127.0.0.1:{FakeEngine.FreeLoopbackPort()}");
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => engine.PingAsync(Cancellation));
+        Assert.Contains("connection refused", failure.Message);
+        Assert.Contains("DOCKER_HOST", failure.Fix);
+    }
+
+    [Fact]
     public async Task Ping_over_tcp_returns_the_engine_api_version()
     {
         await using var fake = new FakeEngine(
@@ -46,6 +59,7 @@ public sealed class DockerApiClientTests
         using var engine = DockerEngine.Connect(fake.DockerHost);
         Assert.Equal(DockerTransport.Tcp, engine.Endpoint.Transport);
         Assert.Equal("1.41", await engine.PingAsync(Cancellation));
+        Assert.StartsWith("GET /v1.41/version ", fake.Requests.Single());
     }
 
     [Fact]
@@ -56,7 +70,8 @@ public sealed class DockerApiClientTests
             DockerTimeouts.Default with { Metadata = TimeSpan.FromMilliseconds(300) });
         var failure = await Assert.ThrowsAsync<PipelineException>(() =>
             engine.Images.InspectAsync("anything", Cancellation));
-        Assert.Contains("did not answer GET /v1.41/images/anything/json", failure.Message);
+        Assert.Equal($"Docker engine at {fake.DockerHost} did not answer GET /images/anything/json within 0.3 s", failure.Message);
+        Assert.Contains("dockerd", failure.Fix);
     }
 
     [Fact]
@@ -87,6 +102,7 @@ public sealed class DockerApiClientTests
             Assert.Equal(
                 "docker build failed at Step 3/7 : RUN false: The command '/bin/sh -c false' returned a non-zero code: 1",
                 failure.Message);
+            Assert.Contains("Fix that step", failure.Fix);
         }
         finally
         {
@@ -116,7 +132,19 @@ public sealed class DockerApiClientTests
             DockerTimeouts.Default with { StreamIdle = TimeSpan.FromMilliseconds(500) });
         var failure = await Assert.ThrowsAsync<PipelineException>(() =>
             engine.Images.PullAsync("127.0.0.1:5000/app:1", null, Cancellation));
-        Assert.Contains("sent nothing", failure.Message);
+        Assert.Equal($"Docker engine at {fake.DockerHost} sent nothing for 0.5 s during POST /images/create (127.0.0.1:5000/app:1)",
+            failure.Message);
+    }
+
+    [Fact]
+    public async Task Answer_that_is_not_engine_json_says_something_else_answers()
+    {
+        await using var fake = new FakeEngine(FakeEngine.Stream("<html>bad gateway</html>"));
+        using var engine = DockerEngine.Connect(fake.DockerHost);
+        var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+            engine.Images.PullAsync("127.0.0.1:5000/app:1", null, Cancellation));
+        Assert.StartsWith("The answer to POST /images/create (127.0.0.1:5000/app:1) from unix://", failure.Message);
+        Assert.Contains("not a proxy", failure.Fix);
     }
 
     [Fact]
@@ -128,5 +156,6 @@ public sealed class DockerApiClientTests
             engine.Images.TagAsync("a", "b", "c", Cancellation));
         Assert.Equal("disk full", failure.EngineMessage);
         Assert.Equal(System.Net.HttpStatusCode.InternalServerError, failure.StatusCode);
+        Assert.Equal("Docker engine refused POST /images/a/tag: disk full", failure.Message);
     }
 }

@@ -67,7 +67,9 @@ public sealed partial record StagingSettings(
 
         var passphrase = values.Get(PipelineParameters.StagingSshKeyPassphrase) is { Length: > 0 } p ? new Secret(p) : null;
         var privateKey = PrivateKey(values, passphrase is not null);
-        var jump = values.Get(PipelineParameters.StagingJump) is { Length: > 0 } j ? SshEndpoint.ParseJump(j, values[PipelineParameters.StagingJump].Origin) : null;
+        var jump = Pick(PipelineParameters.StagingJump, sandbox?.Jump) is { Length: > 0 } j
+            ? SshEndpoint.ParseJump(j, values.Get(PipelineParameters.StagingJump) is null ? "sandbox.json's staging.jump" : values[PipelineParameters.StagingJump].Origin)
+            : null;
         var knownHosts = Pick(PipelineParameters.StagingKnownHosts, sandbox?.KnownHosts);
         // Only a value given by the user can be lines; the sandbox's is always a path, whatever its directory is called.
         var knownHostsLines = knownHosts is not null && knownHosts == values.Get(PipelineParameters.StagingKnownHosts) && KnownHostsText.IsContent(knownHosts)

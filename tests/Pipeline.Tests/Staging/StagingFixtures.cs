@@ -51,6 +51,7 @@ public static class StagingFixtures
         {
             SshKey = sandbox.IdentityFile,
             KnownHosts = knownHosts ?? sandbox.KnownHosts,
+            Jump = sandbox.Jump is null ? null : SshEndpoint.ParseJump(sandbox.Jump, "sandbox.json"),
             SshConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10),
         };
     }

@@ -277,6 +277,19 @@ public sealed class StagingSshCredentialsTests : IDisposable
     }
 
     [Fact]
+    public void In_the_sandbox_a_jump_host_in_sandbox_json_is_used_unless_STAGING_JUMP_names_another()
+    {
+        var sandbox = Path.Combine(_root, "sandbox-jump");
+        Directory.CreateDirectory(sandbox);
+        File.WriteAllText(Path.Combine(sandbox, "sandbox.json"), """
+            { "staging": { "hosts": [ { "name": "staging-2", "address": "127.0.0.1", "port": 2223, "user": "root", "appPort": 3002 } ],
+                           "jump": "root@127.0.0.1:2222", "identityFile": "/sandbox/id_ed25519", "knownHosts": "/sandbox/known_hosts" } }
+            """);
+        Assert.Equal(new SshEndpoint("root", "127.0.0.1", 2222), Resolve(sandboxDir: sandbox).Jump);
+        Assert.Equal(new SshEndpoint("deploy", "bastion.example", 22), Resolve(sandboxDir: sandbox, env: ("STAGING_JUMP", "deploy@bastion.example")).Jump);
+    }
+
+    [Fact]
     public void A_jump_host_is_parsed_with_root_and_port_22_by_default_and_a_malformed_one_is_refused()
     {
         Assert.Equal(new SshEndpoint("deploy", "bastion.example", 2200), Resolve(env: ("STAGING_JUMP", "deploy@bastion.example:2200")).Jump);

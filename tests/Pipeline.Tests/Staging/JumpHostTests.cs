@@ -76,24 +76,17 @@ public sealed class JumpHostTests : IAsyncLifetime
         Assert.Equal("Staging host inner (root@127.0.0.1:22) is unreachable: the connection was refused", error.Message);
     }
 
-    [Fact]
-    public async Task The_jump_hosts_own_key_is_checked_against_the_same_known_hosts()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_jump_hosts_key_and_the_inner_hosts_key_end_to_end_are_each_checked_against_the_same_known_hosts(bool pinJump)
     {
-        var settings = await SettingsAsync(InnerLine);
+        var settings = await SettingsAsync(pinJump ? JumpLine : InnerLine);
         await using var connections = new StagingConnections(settings);
         var error = await Assert.ThrowsAsync<PipelineException>(() => connections.For(settings.Hosts[0]).RunAsync(RemoteCommand.Of("echo", "true"), Token));
-        Assert.StartsWith($"The jump host root@127.0.0.1:{_jump.Port} (--staging-jump / STAGING_JUMP) refused: its host key SHA256:", error.Message);
-        Assert.DoesNotContain("Accepted publickey", _jump.Log());
-    }
-
-    [Fact]
-    public async Task The_inner_hosts_key_is_checked_end_to_end_through_the_jump_host()
-    {
-        var settings = await SettingsAsync(JumpLine);
-        await using var connections = new StagingConnections(settings);
-        var error = await Assert.ThrowsAsync<PipelineException>(() => connections.For(settings.Hosts[0]).RunAsync(RemoteCommand.Of("echo", "true"), Token));
-        Assert.StartsWith($"Staging host inner (root@127.0.0.1:22 via root@127.0.0.1:{_jump.Port}) refused: its host key SHA256:", error.Message);
-        Assert.DoesNotContain("Accepted publickey", _inner.Log());
+        var refused = pinJump ? $"Staging host inner (root@127.0.0.1:22 via root@127.0.0.1:{_jump.Port})" : $"The jump host root@127.0.0.1:{_jump.Port} (--staging-jump / STAGING_JUMP)";
+        Assert.StartsWith(refused + " refused: its host key SHA256:", error.Message);
+        Assert.DoesNotContain("Accepted publickey", (pinJump ? _inner : _jump).Log());
     }
 
     [Fact]

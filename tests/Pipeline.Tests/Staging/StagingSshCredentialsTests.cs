@@ -37,6 +37,16 @@ public sealed class StagingSshCredentialsTests : IDisposable
         return StagingSettings.From(pipeline);
     }
 
+    /// <summary>A sandbox state dir whose sandbox.json has staging-1 and the given members of the staging object.</summary>
+    private string SandboxDir(string name, string stagingMembers)
+    {
+        var sandbox = Path.Combine(_root, name);
+        Directory.CreateDirectory(sandbox);
+        File.WriteAllText(Path.Combine(sandbox, "sandbox.json"),
+            $$"""{ "staging": { "hosts": [ { "name": "staging-1", "address": "127.0.0.1", "port": 2222, "user": "root", "appPort": 3001 } ], {{stagingMembers}} } }""");
+        return sandbox;
+    }
+
     private PipelineException Refused(params (string, string)[] env) => Assert.Throws<PipelineException>(() => Resolve(env: env));
 
     /// <summary>Neither the value nor any line of it is in what the error says.</summary>
@@ -216,12 +226,7 @@ public sealed class StagingSshCredentialsTests : IDisposable
     [Fact]
     public void In_the_sandbox_a_key_text_replaces_the_sandboxs_key_file_rather_than_clashing_with_it()
     {
-        var sandbox = Path.Combine(_root, "sandbox");
-        Directory.CreateDirectory(sandbox);
-        File.WriteAllText(Path.Combine(sandbox, "sandbox.json"), """
-            { "staging": { "hosts": [ { "name": "staging-1", "address": "127.0.0.1", "port": 2222, "user": "root", "appPort": 3001 } ],
-                           "identityFile": "/sandbox/id_ed25519", "knownHosts": "/sandbox dir/known_hosts" } }
-            """);
+        var sandbox = SandboxDir("sandbox", "\"identityFile\": \"/sandbox/id_ed25519\", \"knownHosts\": \"/sandbox dir/known_hosts\"");
         var settings = Resolve(sandboxDir: sandbox, env: ("STAGING_SSH_PRIVATE_KEY", _key));
         Assert.Null(settings.SshKey);
         Assert.NotNull(settings.SshPrivateKey);
@@ -279,12 +284,7 @@ public sealed class StagingSshCredentialsTests : IDisposable
     [Fact]
     public void In_the_sandbox_a_jump_host_in_sandbox_json_is_used_unless_STAGING_JUMP_names_another()
     {
-        var sandbox = Path.Combine(_root, "sandbox-jump");
-        Directory.CreateDirectory(sandbox);
-        File.WriteAllText(Path.Combine(sandbox, "sandbox.json"), """
-            { "staging": { "hosts": [ { "name": "staging-2", "address": "127.0.0.1", "port": 2223, "user": "root", "appPort": 3002 } ],
-                           "jump": "root@127.0.0.1:2222", "identityFile": "/sandbox/id_ed25519", "knownHosts": "/sandbox/known_hosts" } }
-            """);
+        var sandbox = SandboxDir("sandbox-jump", "\"jump\": \"root@127.0.0.1:2222\", \"identityFile\": \"/sandbox/id_ed25519\", \"knownHosts\": \"/sandbox/known_hosts\"");
         Assert.Equal(new SshEndpoint("root", "127.0.0.1", 2222), Resolve(sandboxDir: sandbox).Jump);
         Assert.Equal(new SshEndpoint("deploy", "bastion.example", 22), Resolve(sandboxDir: sandbox, env: ("STAGING_JUMP", "deploy@bastion.example")).Jump);
     }

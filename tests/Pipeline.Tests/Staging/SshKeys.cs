@@ -6,7 +6,11 @@ namespace Pipeline.Tests.Staging;
 public static class SshKeys
 {
     private static readonly Lazy<Task<string>> Shared = new(async () =>
-        await GenerateAsync(Directory.CreateTempSubdirectory("test-ssh-client-").FullName, "client", "ed25519"));
+    {
+        var directory = Directory.CreateTempSubdirectory("test-ssh-client-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        return await GenerateAsync(directory, "client", "ed25519");
+    });
 
     /// <summary>One ed25519 client key without passphrase for the whole test run; every TestSshd accepts it.</summary>
     public static Task<string> SharedClientAsync() => Shared.Value;

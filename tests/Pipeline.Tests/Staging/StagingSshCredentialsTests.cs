@@ -236,7 +236,7 @@ public sealed class StagingSshCredentialsTests : IDisposable
     }
 
     [Fact]
-    public async Task Connections_made_from_a_key_text_write_no_file_and_name_the_setting_the_key_came_from()
+    public async Task Connections_made_from_a_key_text_load_it_and_name_the_setting_it_came_from()
     {
         var settings = StagingFixtures.Settings() with
         {
@@ -245,10 +245,8 @@ public sealed class StagingSshCredentialsTests : IDisposable
             SshPrivateKey = PrivateKeyText.Normalise(await File.ReadAllTextAsync(await SshKeys.GenerateAsync(_root, "real", "ed25519"), Token)),
             KnownHostsLines = KnownHostsLine + "\n",
         };
-        var temp = Path.GetTempPath();
-        var before = Directory.GetFileSystemEntries(temp).ToHashSet();
-        await using (new StagingConnections(settings))
-            Assert.DoesNotContain(Directory.GetFileSystemEntries(temp).Except(before), e => Path.GetFileName(e).StartsWith("pipeline-ssh-", StringComparison.Ordinal));
+        await using (var connections = new StagingConnections(settings))
+            Assert.Equal("staging-1", connections.For(settings.Hosts[0]).Host.Name);
         Assert.Equal("STAGING_SSH_PRIVATE_KEY", StagingIdentity.Describe(settings));
         Assert.Equal("the known_hosts lines of --staging-known-hosts / STAGING_KNOWN_HOSTS", StagingConnections.LoadKnownHosts(settings).Origin);
     }

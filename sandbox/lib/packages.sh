@@ -13,7 +13,7 @@ SANDBOX_PACKAGES=(
   jq               # parses the Engine API's streamed JSON, writes sandbox.json
   awscli           # Debian's aws (v2): the independent client that tests the sandbox AWS endpoint
   openssh-server   # sshd for the staging hosts (and ssh-keygen for their keys)
-  openssh-client   # ssh, the pipeline's transport to the staging hosts
+  openssh-client   # ssh-keygen and ssh-keyscan (the tests make keys); ssh for bench/ssh-latency.sh and by hand
   nginx            # the staging load balancer on 127.0.0.1:8080
   iptables         # one FORWARD accept per staging host bridge (br_netfilter + the main engine's DROP policy)
 )

@@ -105,7 +105,7 @@ public static class CircleCiConfig
             }
             y.AppendLine($"      - {job.Name}:");
             if (job.Target == CiPlan.StagingTarget)
-                y.AppendLine("          # Besides the AWS settings, the context holds STAGING_HOSTS, STAGING_KNOWN_HOSTS (the lines) and STAGING_SSH_PRIVATE_KEY (the key itself).");
+                y.AppendLine("          # Besides the AWS settings, the context holds STAGING_HOSTS, STAGING_KNOWN_HOSTS (the lines), STAGING_SSH_PRIVATE_KEY (the key itself), and if needed STAGING_JUMP and STAGING_SSH_KEY_PASSPHRASE.");
             y.AppendLine($"          context: aws-{job.Environment}");
             y.AppendLine($"          requires: [{requires}]");
             y.AppendLine("          # Deploys of one environment never overlap (the staging deploy lock guards the hosts too).");

@@ -136,7 +136,7 @@ public static class GitHubActionsConfig
 
     /// <summary>The settings a deploy job takes from the environment's variables (AWS needs no secret: OIDC).</summary>
     private static IEnumerable<string> DeployVariables(string target) => target == CiPlan.StagingTarget
-        ? ["AWS_ECR_URL", "STAGING_HOSTS", "STAGING_KNOWN_HOSTS"]
+        ? ["AWS_ECR_URL", "STAGING_HOSTS", "STAGING_KNOWN_HOSTS", "STAGING_JUMP"]
         : ["AWS_ECR_URL", "ECS_CLUSTER", "ECS_SERVICE", "ECS_CONTAINER"];
 
     /// <summary>
@@ -144,6 +144,6 @@ public static class GitHubActionsConfig
     /// has no key file (GitHub masks it in the log too).
     /// </summary>
     private static IEnumerable<string> DeploySecrets(string target) => target == CiPlan.StagingTarget
-        ? ["STAGING_SSH_PRIVATE_KEY"]
+        ? ["STAGING_SSH_PRIVATE_KEY", "STAGING_SSH_KEY_PASSPHRASE"]
         : [];
 }

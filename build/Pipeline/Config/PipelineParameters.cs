@@ -179,14 +179,24 @@ public static class PipelineParameters
         Kind: SettingKinds.StagingHosts);
 
     public static readonly ParameterDefinition StagingSshKey = new(
-        "staging-ssh-key", "STAGING_SSH_KEY", "Private key file for the staging hosts (only this key is offered)",
-        DefaultText: "the sandbox's key; else ssh's own defaults and agent",
+        "staging-ssh-key", "STAGING_SSH_KEY", "Private key file for the staging hosts (only this key is offered; read into memory)",
+        DefaultText: "the sandbox's key; else the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa (no ssh-agent)",
         Kind: SettingKinds.KeyFile);
 
     public static readonly ParameterDefinition StagingSshPrivateKey = new(
         "staging-ssh-private-key", "STAGING_SSH_PRIVATE_KEY",
-        "The staging hosts' private key itself, e.g. from a CI secret (instead of --staging-ssh-key): written to a private file for the run, deleted at its end",
+        "The staging hosts' private key itself, e.g. from a CI secret (instead of --staging-ssh-key): loaded in memory, never written to a file",
         IsSecret: true);
+
+    public static readonly ParameterDefinition StagingSshKeyPassphrase = new(
+        "staging-ssh-key-passphrase", "STAGING_SSH_KEY_PASSPHRASE",
+        "Passphrase of the staging key (the file or STAGING_SSH_PRIVATE_KEY), when it has one",
+        IsSecret: true);
+
+    public static readonly ParameterDefinition StagingJump = new(
+        "staging-jump", "STAGING_JUMP",
+        "Jump host (bastion) the staging hosts are reached through, as [user@]host[:port]; its host key is checked against the same known_hosts",
+        DefaultText: "none: the hosts are reached directly");
 
     public static readonly ParameterDefinition StagingKnownHosts = new(
         "staging-known-hosts", "STAGING_KNOWN_HOSTS",
@@ -229,7 +239,7 @@ public static class PipelineParameters
         Kind: SettingKinds.Duration);
 
     public static readonly ParameterDefinition SshTimeout = new(
-        "ssh-timeout", "SSH_TIMEOUT", "Seconds to wait for an SSH connection to a staging host", Default: "10",
+        "ssh-timeout", "SSH_TIMEOUT", "Seconds to wait for an SSH connection (TCP connect, handshake, login) to a staging host or the jump host", Default: "10",
         Kind: SettingKinds.WholeNumber(1, 300));
 
     public static readonly ParameterDefinition BeforeHost = new(
@@ -274,7 +284,7 @@ public static class PipelineParameters
         DepsTimeout, KeepDeps, TestTimeout, TestResultsDir,
         CacheDir, CacheCompression, CacheImages, ImageArchiveDir,
         AwsRegion, RegistryLogin, Tag, ProductionTagPrefix, StagingTagPrefix, ForcePush,
-        StagingHosts, StagingSshKey, StagingSshPrivateKey, StagingKnownHosts, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,
+        StagingHosts, StagingSshKey, StagingSshPrivateKey, StagingSshKeyPassphrase, StagingKnownHosts, StagingJump, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,
         StagingProxyImage, HealthTimeout, HealthInterval, SshTimeout, BeforeHost, AfterHost, LockWait,
         EcsCluster, EcsService, EcsContainer, DeployTimeout, KeepRevisions,
         StagingBranch, CiOutput,

@@ -16,6 +16,9 @@ public sealed record SandboxStaging(
     string EnableCommand,
     string? ProxyImage)
 {
+    /// <summary>The jump host every staging host is reached through ("root@127.0.0.1:2222"), when up.sh puts them behind one.</summary>
+    public string? Jump { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>Null when sandbox.json or its staging object is missing (up.sh has not run yet).</summary>
@@ -28,14 +31,17 @@ public sealed record SandboxStaging(
         return new SandboxStaging(
             staging.Hosts, staging.IdentityFile, staging.KnownHosts, staging.LoadBalancer ?? "",
             staging.DrainCommand ?? "", staging.EnableCommand ?? "",
-            file!.Images is { } images && images.TryGetValue("nginx", out var nginx) ? nginx : null);
+            file!.Images is { } images && images.TryGetValue("nginx", out var nginx) ? nginx : null)
+        {
+            Jump = staging.Jump,
+        };
     }
 
     private sealed record SandboxFile(Dictionary<string, string>? Images, StagingObject? Staging);
 
     private sealed record StagingObject(
         List<SandboxStagingHost>? Hosts, string? IdentityFile, string? KnownHosts, string? LoadBalancer,
-        string? DrainCommand, string? EnableCommand);
+        string? DrainCommand, string? EnableCommand, string? Jump);
 }
 
 /// <summary>One host of sandbox.json's staging object.</summary>

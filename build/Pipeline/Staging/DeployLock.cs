@@ -8,7 +8,7 @@ namespace Pipeline.Staging;
 /// The deploy lock of one staging environment: a directory on its first host, made with mkdir (atomic: of two
 /// deploys exactly one succeeds), holding holder.json. Released by the run that made it, or by StagingUnlock.
 /// </summary>
-public sealed class DeployLock(SshConnection firstHost, string name)
+public sealed class DeployLock(IRemoteHost firstHost, string name)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 

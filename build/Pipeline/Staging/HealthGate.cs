@@ -11,9 +11,9 @@ public sealed record HealthVerdict(bool Healthy, TimeSpan Waited, string LastSta
 /// "starting", the same check run by the gate at each poll, so a healthy app is not kept waiting for Docker's next
 /// interval. One passing probe makes a container healthy, as it does for Docker.
 /// </summary>
-public sealed class HealthGate(SshConnection host, AppCommands commands, TimeSpan budget)
+public sealed class HealthGate(IRemoteHost host, AppCommands commands, TimeSpan budget)
 {
-    // Cheap over a multiplexed connection (one channel, no handshake); a probe of the app's own adds its run time.
+    // Cheap over the host's open connection (one channel, no handshake); a probe of the app's own adds its run time.
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     public async Task<HealthVerdict> WaitAsync(string container, CancellationToken cancellation)

@@ -8,7 +8,7 @@ namespace Pipeline.Staging;
 /// switched to. A candidate that fails the gate is removed (or, for a rollback, stopped again) and the old
 /// container never stopped serving.
 /// </summary>
-public sealed class HostDeployment(SshConnection host, StagingSettings settings, HostHooks hooks, string runId)
+public sealed class HostDeployment(IRemoteHost host, StagingSettings settings, HostHooks hooks, string runId)
 {
     private readonly AppCommands _commands = new(settings);
 

@@ -7,7 +7,7 @@ namespace Pipeline.Staging;
 /// before-host hook, point the proxy at the candidate, stop the old container (kept, stopped, for Rollback), put
 /// the host back, and keep no more than the one previous container.
 /// </summary>
-public sealed class HostSwitch(SshConnection host, AppCommands commands, HostHooks hooks)
+public sealed class HostSwitch(IRemoteHost host, AppCommands commands, HostHooks hooks)
 {
     // nginx -s reload returns once the master has the signal; its new workers take over within milliseconds and
     // the old ones finish their requests. The old container keeps running this long so none of those fail.

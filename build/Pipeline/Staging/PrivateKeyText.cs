@@ -35,8 +35,11 @@ public static partial class PrivateKeyText
             Redactor.Register(line);
     }
 
-    /// <summary>The key with LF line ends and exactly one final newline, as a Secret; throws when it is not a usable key.</summary>
-    public static Secret Normalise(string value)
+    /// <summary>
+    /// The key with LF line ends and exactly one final newline, as a Secret; throws when it is not a usable key, or
+    /// is passphrase-protected and no passphrase was given.
+    /// </summary>
+    public static Secret Normalise(string value, bool passphraseGiven = false)
     {
         // CI secret stores keep what was pasted: CRLF from a Windows clipboard, no final newline, surrounding blanks.
         // OpenSSH refuses a key whose last line has no newline ("invalid format"), so the form is fixed here.
@@ -61,8 +64,8 @@ public static partial class PrivateKeyText
                 $"{Origin} is not a whole private key: its -----END {kind}----- line is missing",
                 "Put the whole private key file in, including its last line; it may have been cut off.");
         var body = lines.GetRange(begin + 1, end - begin - 1);
-        if (kind == "OPENSSH PRIVATE KEY") CheckOpenSshBody(body);
-        else if (kind.Contains("ENCRYPTED", StringComparison.Ordinal) || body.Any(l => l.StartsWith("Proc-Type:", StringComparison.Ordinal) && l.Contains("ENCRYPTED", StringComparison.Ordinal)))
+        if (kind == "OPENSSH PRIVATE KEY") CheckOpenSshBody(body, passphraseGiven);
+        else if (!passphraseGiven && (kind.Contains("ENCRYPTED", StringComparison.Ordinal) || body.Any(l => l.StartsWith("Proc-Type:", StringComparison.Ordinal) && l.Contains("ENCRYPTED", StringComparison.Ordinal))))
             throw Encrypted();
 
         var normalised = string.Join("\n", lines.GetRange(begin, end - begin + 1)) + "\n";
@@ -72,7 +75,7 @@ public static partial class PrivateKeyText
         return secret;
     }
 
-    private static void CheckOpenSshBody(IReadOnlyList<string> body)
+    private static void CheckOpenSshBody(IReadOnlyList<string> body, bool passphraseGiven)
     {
         byte[] bytes;
         try
@@ -87,17 +90,17 @@ public static partial class PrivateKeyText
         if (bytes.Length < OpenSshMagic.Length + 4 || !bytes.AsSpan(0, OpenSshMagic.Length).SequenceEqual(OpenSshMagic)) throw Damaged();
         var length = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(OpenSshMagic.Length));
         if (length > bytes.Length - OpenSshMagic.Length - 4) throw Damaged();
-        if (Encoding.ASCII.GetString(bytes, OpenSshMagic.Length + 4, (int)length) != "none") throw Encrypted();
+        if (!passphraseGiven && Encoding.ASCII.GetString(bytes, OpenSshMagic.Length + 4, (int)length) != "none") throw Encrypted();
     }
 
     private static PipelineException Damaged() => new(
         $"{Origin} is not a valid OpenSSH private key: the lines between -----BEGIN and -----END do not decode to one",
         "Put the private key file in unchanged, line for line; it may have been cut or edited.");
 
-    // ssh runs with BatchMode, so it could never ask for the passphrase and would only say "Permission denied".
+    // Nothing can ask for a passphrase in a pipeline run: it comes from its own secret, or the key needs none.
     private static PipelineException Encrypted() => new(
-        $"{Origin} holds a passphrase-protected key, which a pipeline cannot unlock",
-        "Use a deploy key without a passphrase (ssh-keygen -t ed25519 -N ''), stored only in the CI secret, or remove the passphrase from a copy: ssh-keygen -p -N '' -f <copy>.");
+        $"{Origin} holds a passphrase-protected key, and {PipelineParameters.StagingSshKeyPassphrase.EnvVar} is not set",
+        $"Set {PipelineParameters.StagingSshKeyPassphrase.EnvVar} (a secret) to its passphrase, or use a deploy key without one (ssh-keygen -t ed25519 -N '').");
 
     [GeneratedRegex(@"^-----BEGIN (?<kind>([A-Z0-9]+ )*PRIVATE KEY)-----\z")]
     private static partial Regex BeginLine();

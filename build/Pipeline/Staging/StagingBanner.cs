@@ -24,6 +24,6 @@ public static class StagingBanner
         }
         if (staging.Hosts.Count == 0)
             return settings.IsSandbox ? "the sandbox's staging hosts (once sandbox/up.sh has made them)" : "no hosts (set STAGING_HOSTS)";
-        return string.Join(", ", staging.Hosts.Select(h => h.ToString()));
+        return string.Join(", ", staging.Hosts.Select(h => h.ToString())) + (staging.Jump is { } jump ? $", all through the jump host {jump}" : "");
     }
 }

@@ -48,23 +48,26 @@ public sealed class StagingPlan(StagingSettings settings, string runId)
         string target, string version, Func<StagingHost, IReadOnlyList<(string When, RemoteCommand Command)>> steps)
     {
         var first = settings.RequireHosts();
-        const string privateDirectory = "<private temp dir>";
-        var options = SshSession.Options(settings, privateDirectory);
         var holder = LockHolder.ForThisRun(target, version, runId, DateTimeOffset.UtcNow);
         yield return $"image {settings.Image}, hosts in turn: {string.Join(", ", settings.Hosts)}";
-        foreach (var line in SshSession.DescribeCredentials(settings, privateDirectory)) yield return line;
+        foreach (var line in StagingConnections.DescribeCredentials(settings)) yield return line;
         yield return $"lock on {first.Name}: {DeployLock.AcquireCommand(settings.Container, holder).Display}";
         foreach (var host in settings.Hosts)
         {
-            yield return $"{host.Name}: every command runs as: {ShellQuote.Join(options.For(host))} <command>";
+            yield return $"{host.Name}: {ConnectionLine(settings, host)}";
             foreach (var (when, command) in steps(host))
                 yield return $"{host.Name}: [{when}] {command.Display}";
             foreach (var hook in _hooks.Describe(host)) yield return $"{host.Name}: {hook}";
         }
         yield return $"unlock on {first.Name}: {DeployLock.ReleaseCommand(settings.Container, runId).Display}";
-        foreach (var host in settings.Hosts)
-            yield return $"{host.Name}: close: {ShellQuote.Join(options.Exit(host))}";
+        yield return "then every connection is closed";
     }
+
+    /// <summary>How each of the host's commands reaches it, the exact line its login shell gets included.</summary>
+    public static string ConnectionLine(StagingSettings settings, StagingHost host) =>
+        $"every command runs over one SSH connection to {StagingConnections.Describe(settings, host)} " +
+        $"(connect timeout {settings.SshConnectTimeout.TotalSeconds:0} s, keep-alive every {SshConnector.KeepAliveInterval.TotalSeconds:0} s), " +
+        $"its login shell running: {RemoteExecution.WireLine("<command>")}";
 
     private IReadOnlyList<(string, RemoteCommand)> Switch(StagingHost host, string candidate, string active) =>
     [

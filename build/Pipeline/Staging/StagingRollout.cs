@@ -19,7 +19,7 @@ public sealed class StagingRollout(StagingSettings settings, string target, stri
         Func<HostDeployment, CancellationToken, Task>? prepare = null)
     {
         settings.RequireConnectionSettings();
-        await using var ssh = new SshSession(settings);
+        await using var ssh = new StagingConnections(settings);
         var hooks = new HostHooks(settings.BeforeHost, settings.AfterHost);
         var deployLock = new DeployLock(ssh.For(settings.Hosts[0]), settings.Container);
         var reports = new List<HostReport>();

@@ -28,11 +28,17 @@ public sealed record StagingSettings(
 {
     public string ProxyContainer => Container + "-proxy";
 
-    /// <summary>The key itself (STAGING_SSH_PRIVATE_KEY), normalised; SshSession writes it to a private file for the run.</summary>
+    /// <summary>The key itself (STAGING_SSH_PRIVATE_KEY), normalised; loaded in memory, never written to a file.</summary>
     public Secret? SshPrivateKey { get; init; }
 
-    /// <summary>The known_hosts lines when --staging-known-hosts gave lines rather than a path; written beside the key.</summary>
+    /// <summary>STAGING_SSH_KEY_PASSPHRASE, for a passphrase-protected key (file or text).</summary>
+    public Secret? SshKeyPassphrase { get; init; }
+
+    /// <summary>The known_hosts lines when --staging-known-hosts gave lines rather than a path; parsed in memory.</summary>
     public string? KnownHostsLines { get; init; }
+
+    /// <summary>The jump host (--staging-jump) every staging host is reached through, if any.</summary>
+    public SshEndpoint? Jump { get; init; }
 
     public static StagingSettings From(PipelineSettings settings)
     {
@@ -51,7 +57,11 @@ public sealed record StagingSettings(
         var container = values.Get(PipelineParameters.StagingContainer)!;
         var interval = values.Get(PipelineParameters.HealthInterval);
 
-        var privateKey = PrivateKey(values);
+        var passphrase = values.Get(PipelineParameters.StagingSshKeyPassphrase) is { Length: > 0 } p ? new Secret(p) : null;
+        var privateKey = PrivateKey(values, passphrase is not null);
+        var jump = Pick(PipelineParameters.StagingJump, sandbox?.Jump) is { Length: > 0 } j
+            ? SshEndpoint.ParseJump(j, values.Get(PipelineParameters.StagingJump) is null ? "sandbox.json's staging.jump" : values[PipelineParameters.StagingJump].Origin)
+            : null;
         var knownHosts = Pick(PipelineParameters.StagingKnownHosts, sandbox?.KnownHosts);
         // Only a value given by the user can be lines; the sandbox's is always a path, whatever its directory is called.
         var knownHostsLines = knownHosts is not null && knownHosts == values.Get(PipelineParameters.StagingKnownHosts) && KnownHostsText.IsContent(knownHosts)
@@ -78,11 +88,13 @@ public sealed record StagingSettings(
             tag)
         {
             SshPrivateKey = privateKey,
+            SshKeyPassphrase = passphrase,
             KnownHostsLines = knownHostsLines,
+            Jump = jump,
         };
     }
 
-    private static Secret? PrivateKey(ParameterValues values)
+    private static Secret? PrivateKey(ParameterValues values, bool passphraseGiven)
     {
         if (values.Get(PipelineParameters.StagingSshPrivateKey) is not { } text) return null;
         var path = PipelineParameters.StagingSshKey;
@@ -91,7 +103,7 @@ public sealed record StagingSettings(
             throw new PipelineException(
                 $"{values[path].Origin} and {content.EnvVar} are both set: the staging key must come from one of them",
                 $"Unset one: {content.EnvVar} holds the key itself (e.g. a CI secret), {path.CliName} / {path.EnvVar} the path of a key file.");
-        return PrivateKeyText.Normalise(text);
+        return PrivateKeyText.Normalise(text, passphraseGiven);
     }
 
     /// <summary>The env file for one host: its own (sandbox hosts each have one), else the shared setting.</summary>
@@ -104,8 +116,8 @@ public sealed record StagingSettings(
             "Set --staging-hosts / STAGING_HOSTS, or run sandbox/up.sh for the sandbox's hosts.");
 
     /// <summary>
-    /// The first host (the lock's), once the key and known_hosts files named exist too: ssh would otherwise go on
-    /// with its own keys and fail later with a less helpful "Permission denied". A dry run does not need them.
+    /// The first host (the lock's), once the key and known_hosts files named exist too, so a typo in a path fails
+    /// before any host is touched, naming the setting. A dry run does not need them.
     /// </summary>
     public StagingHost RequireConnectionSettings()
     {

@@ -12,16 +12,16 @@ public sealed class StagingUnlockStage(StageContext context) : IStage
     {
         var settings = StagingSettings.From(context.Settings);
         var host = settings.RequireHosts();
-        var ssh = new SshConnection(host, SshSession.Options(settings, "<control dir>"));
-        foreach (var line in SshSession.DescribeCredentials(settings, "<control dir>")) yield return line;
-        yield return $"{host.Name}: {ssh.Describe(DeployLock.BreakCommand(settings.Container))}";
+        foreach (var line in StagingConnections.DescribeCredentials(settings)) yield return line;
+        yield return $"{host.Name}: {StagingPlan.ConnectionLine(settings, host)}";
+        yield return $"{host.Name}: {DeployLock.BreakCommand(settings.Container).Display}";
     }
 
     public async Task RunAsync(CancellationToken cancellation)
     {
         var settings = StagingSettings.From(context.Settings);
         var host = settings.RequireConnectionSettings();
-        await using var ssh = new SshSession(settings);
+        await using var ssh = new StagingConnections(settings);
         var result = await ssh.For(host).RunCheckedAsync(DeployLock.BreakCommand(settings.Container), cancellation);
         var (state, holder) = DeployLock.Parse(result.Output);
         var line = state == "held"

@@ -52,7 +52,7 @@ public sealed class RehearsalWorld : IAsyncDisposable
         var repositories = await SandboxAwsCli.RunAsync("ecr", "describe-repositories");
         if (!repositories["repositories"]!.AsArray().Any(r => (string?)r!["repositoryName"] == "sample-app"))
             await SandboxAwsCli.RunAsync("ecr", "create-repository", "--repository-name", "sample-app");
-        await using var ssh = new SshSession(_staging);
+        await using var ssh = new StagingConnections(_staging);
         foreach (var host in _staging.Hosts)
             await ssh.For(host).RunCheckedAsync(RemoteCommand.Script("give the host the proxy's pinned image",
                 """
@@ -113,7 +113,7 @@ public sealed class RehearsalWorld : IAsyncDisposable
         var repositories = await SandboxAwsCli.RunAsync("ecr", "describe-repositories");
         if (!repositories["repositories"]!.AsArray().Any(r => (string?)r!["repositoryName"] == "sample-app"))
             await SandboxAwsCli.RunAsync("ecr", "create-repository", "--repository-name", "sample-app");
-        await using var ssh = new SshSession(_staging);
+        await using var ssh = new StagingConnections(_staging);
         var images = new List<(string, string, string)>();
         foreach (var host in _staging.Hosts)
         {

@@ -21,9 +21,9 @@ public sealed class SettingKindsTests
         foreach (var part in new[] { error.Message, error.Fix, error.Detail ?? "" }) Assert.DoesNotContain(value, part);
     }
 
-    /// <summary>Parameters whose values are one line: all but the key and known_hosts lines given as text.</summary>
+    /// <summary>Parameters whose values are one line: all but the key and known_hosts lines given as text, and the secrets.</summary>
     public static TheoryData<string> SingleLineParameters() => new(PipelineParameters.All
-        .Where(p => p != PipelineParameters.StagingSshPrivateKey && p != PipelineParameters.StagingKnownHosts && p != PipelineParameters.RegistryPassword)
+        .Where(p => p != PipelineParameters.StagingSshPrivateKey && p != PipelineParameters.StagingKnownHosts && !p.IsSecret)
         .Select(p => p.Name));
 
     private static string Valid(ParameterDefinition parameter) => parameter.Default is { Length: > 0 } value ? value

@@ -70,9 +70,9 @@ public sealed class EngineParametersTests
     [Fact]
     public void Pull_by_digest_puts_the_digest_where_the_tag_goes()
     {
-        var parameters = ImageOperations.PullParameters(ImageReference.Parse("127.0.0.1:5000/app@sha256:abc"));
+        var parameters = ImageOperations.PullParameters(ImageReference.Parse("127.0.0.1:5000/app@sha256:0123456789abcdef0123456789abcdef"));
         Assert.Equal("127.0.0.1:5000/app", parameters.FromImage);
-        Assert.Equal("sha256:abc", parameters.Tag);
+        Assert.Equal("sha256:0123456789abcdef0123456789abcdef", parameters.Tag);
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public sealed class EngineParametersTests
     [InlineData("library/redis:7.0", "library/redis", "7.0", null, "docker.io")]
     [InlineData("127.0.0.1:5000/sandbox/node:18", "127.0.0.1:5000/sandbox/node", "18", null, "127.0.0.1:5000")]
     [InlineData("localhost/app", "localhost/app", null, null, "localhost")]
-    [InlineData("127.0.0.1:5000/app@sha256:abc", "127.0.0.1:5000/app", null, "sha256:abc", "127.0.0.1:5000")]
-    [InlineData("ecr.example.com/app:1@sha256:abc", "ecr.example.com/app", "1", "sha256:abc", "ecr.example.com")]
+    [InlineData("127.0.0.1:5000/app@sha256:0123456789abcdef0123456789abcdef", "127.0.0.1:5000/app", null, "sha256:0123456789abcdef0123456789abcdef", "127.0.0.1:5000")]
+    [InlineData("ecr.example.com/app:1@sha256:0123456789abcdef0123456789abcdef", "ecr.example.com/app", "1", "sha256:0123456789abcdef0123456789abcdef", "ecr.example.com")]
     public void Image_names_split_like_the_engine_splits_them(
         string name, string repository, string? tag, string? digest, string registry)
     {

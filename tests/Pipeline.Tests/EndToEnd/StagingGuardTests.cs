@@ -90,7 +90,7 @@ public sealed class StagingGuardTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("free", await _staging.LockStateAsync());
         foreach (var host in _staging.Hosts)
         {
-            Assert.Contains($"{host.Name}: every command runs as: ssh -T -o BatchMode=yes -o StrictHostKeyChecking=yes", text);
+            Assert.Contains($"{host.Name}: every command runs over one SSH connection to {host.User}@{host.Address}:{host.SshPort} (connect timeout", text);
             Assert.Contains($"{host.Name}: [start] docker run --detach --name {_staging.Container}-develop-7777777 --network staging --env-file {host.EnvFile}", text);
             Assert.Contains($"{host.Name}: [switch (between the hooks)] docker exec {_staging.Container}-proxy sh -c", text);
             Assert.Contains($"{host.Name}: before-host (local): ", text);

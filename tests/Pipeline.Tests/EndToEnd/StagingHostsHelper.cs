@@ -13,7 +13,7 @@ public sealed class StagingHostsHelper : IAsyncDisposable
     private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
     private readonly DanglingImages _dangling = new();
     private readonly StagingSettings _settings;
-    private readonly SshSession _ssh;
+    private readonly StagingConnections _ssh;
 
     public StagingHostsHelper(string prefix)
     {
@@ -21,7 +21,7 @@ public sealed class StagingHostsHelper : IAsyncDisposable
         Repository = $"e2e-{prefix}-{id}";
         Container = $"e2e-{prefix}-{id}";
         _settings = StagingFixtures.SandboxSettings() with { Container = Container };
-        _ssh = new SshSession(_settings);
+        _ssh = new StagingConnections(_settings);
         Hosts = _settings.Hosts;
     }
 

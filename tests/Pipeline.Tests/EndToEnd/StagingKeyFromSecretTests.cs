@@ -34,7 +34,7 @@ public sealed class StagingKeyFromSecretTests(ITestOutputHelper log) : IAsyncLif
 
         var (dryExit, dryRun) = await BuildScript.RunAsync(["StagingUnlock", "--dryrun"], environment);
         Assert.True(dryExit == 0, dryRun);
-        Assert.Contains("ssh key: the key in STAGING_SSH_PRIVATE_KEY ([REDACTED]), written to <control dir>/id_staging (mode 600)", dryRun);
+        Assert.Contains("ssh key: the key in STAGING_SSH_PRIVATE_KEY ([REDACTED]), loaded in memory (no key file is written", dryRun);
         Assert.Contains("known hosts: the 2 host key line(s) of STAGING_KNOWN_HOSTS", dryRun);
 
         // A lock of this class's own app name, which no other run holds: StagingUnlock connects, finds it free, changes nothing.

@@ -12,13 +12,13 @@ public sealed class HealthGateTests : IAsyncLifetime
 
     private readonly StagingSettings _settings = StagingFixtures.SandboxSettings();
     private readonly string _name = "gate-" + Guid.NewGuid().ToString("N")[..8];
-    private SshSession? _session;
+    private StagingConnections? _session;
 
-    private SshConnection Host => _session!.For(_settings.Hosts[0]);
+    private IRemoteHost Host => _session!.For(_settings.Hosts[0]);
 
     public ValueTask InitializeAsync()
     {
-        _session = new SshSession(_settings);
+        _session = new StagingConnections(_settings);
         return ValueTask.CompletedTask;
     }
 

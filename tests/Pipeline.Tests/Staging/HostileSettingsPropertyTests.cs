@@ -118,9 +118,6 @@ public sealed class HostileSettingsPropertyTests : IDisposable
             var intended = command.Argv.Select(w => w == envFile && w.StartsWith("~/", StringComparison.Ordinal) ? PosixArgv.Home + w[1..] : w).ToList();
             yield return (command.Line, intended);
         }
-        var ssh = SshSession.Options(settings, "/tmp/control");
-        yield return (ShellQuote.Join(ssh.For(host)), ssh.For(host));
-        yield return (ShellQuote.Join(ssh.Exit(host)), ssh.Exit(host));
         yield return (HostHooks.Render("hook {host}", host), ["hook", host.Name]);
     }
 

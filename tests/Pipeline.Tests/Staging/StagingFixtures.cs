@@ -33,6 +33,16 @@ public static class StagingFixtures
             ?? throw new InvalidOperationException($"The sandbox's staging hosts are missing ({directory}/sandbox.json): run sandbox/up.sh");
     }
 
+    /// <summary>Settings that reach a test's own sshd with the shared client key, pinning the given known_hosts lines.</summary>
+    public static async Task<StagingSettings> OwnSettingsAsync(TestSshd sshd, string? knownHostsLines = null, TimeSpan? connectTimeout = null) =>
+        Settings(sshd.Host()) with
+        {
+            SshKey = await SshKeys.SharedClientAsync(),
+            KnownHosts = null,
+            KnownHostsLines = (knownHostsLines ?? sshd.KnownHostsLine()) + "\n",
+            SshConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10),
+        };
+
     public static StagingSettings SandboxSettings(TimeSpan? connectTimeout = null, string? knownHosts = null)
     {
         var sandbox = Sandbox();
@@ -41,6 +51,7 @@ public static class StagingFixtures
         {
             SshKey = sandbox.IdentityFile,
             KnownHosts = knownHosts ?? sandbox.KnownHosts,
+            Jump = sandbox.Jump is null ? null : SshEndpoint.ParseJump(sandbox.Jump, "sandbox.json"),
             SshConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10),
         };
     }

@@ -12,12 +12,15 @@ public sealed class StagingPlanTests
     public void The_deploy_plan_lists_lock_every_remote_command_per_host_in_order_hooks_and_unlock()
     {
         var lines = new StagingPlan(_settings, "run-1").DescribeDeploy().ToList();
-        Assert.StartsWith("lock on staging-1: sh -c ", lines[1]);
-        Assert.StartsWith("unlock on staging-1: sh -c ", lines[^3]);
+        Assert.Equal("ssh key: /keys/id_ed25519 (--staging-ssh-key / STAGING_SSH_KEY), loaded in memory (no key file is written, no agent is asked)", lines[1]);
+        Assert.Equal("known hosts: /keys/known_hosts; any other host key is refused", lines[2]);
+        Assert.StartsWith("lock on staging-1: sh -c ", lines[3]);
+        Assert.StartsWith("unlock on staging-1: sh -c ", lines[^2]);
+        Assert.Equal("then every connection is closed", lines[^1]);
         foreach (var host in new[] { "staging-1", "staging-2" })
         {
             var mine = lines.Where(l => l.StartsWith(host + ": ", StringComparison.Ordinal)).ToList();
-            Assert.Contains(mine, l => l.Contains("every command runs as: ssh -T -o BatchMode=yes"));
+            Assert.Contains($"{host}: every command runs over one SSH connection to root@127.0.0.1:{(host == "staging-1" ? 2222 : 2223)} (connect timeout 10 s, keep-alive every 5 s), its login shell running: printf 'pipeline-remote-group:%s\\n' \"$$\" >&2; <command>", mine);
             var order = new[] { $"[app port free: on every host at once, before any host changes] docker ps --filter publish={(host == "staging-1" ? 3001 : 3002)}", "[login, pull", "[read state]", "[start] docker run", "[poll until healthy] sh -c 'c=$1", "[switch (between the hooks)] docker exec sample-app-proxy", "[stop the old one, kept for Rollback] docker stop --time 10 '<active container>'" };
             var positions = order.Select(o => mine.FindIndex(l => l.Contains(o))).ToList();
             Assert.DoesNotContain(-1, positions);

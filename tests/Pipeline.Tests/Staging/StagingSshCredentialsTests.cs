@@ -1,4 +1,3 @@
-using System.Runtime.Versioning;
 using Pipeline.Config;
 using Pipeline.Staging;
 
@@ -6,7 +5,7 @@ namespace Pipeline.Tests.Staging;
 
 /// <summary>
 /// The staging key and known_hosts given as text (CI secrets and variables) rather than paths: how they resolve, what
-/// is refused, the files the session writes for ssh, and that the key never shows.
+/// is refused, that nothing is written for them, and that the key never shows.
 /// </summary>
 public sealed class StagingSshCredentialsTests : IDisposable
 {
@@ -36,6 +35,16 @@ public sealed class StagingSshCredentialsTests : IDisposable
         var values = SettingsResolver.Resolve(cli ?? new(), Env, json);
         var pipeline = PipelineSettings.From(values, _root, Env, args => args.Contains("--abbrev-ref") ? "develop" : Sha);
         return StagingSettings.From(pipeline);
+    }
+
+    /// <summary>A sandbox state dir whose sandbox.json has staging-1 and the given members of the staging object.</summary>
+    private string SandboxDir(string name, string stagingMembers)
+    {
+        var sandbox = Path.Combine(_root, name);
+        Directory.CreateDirectory(sandbox);
+        File.WriteAllText(Path.Combine(sandbox, "sandbox.json"),
+            $$"""{ "staging": { "hosts": [ { "name": "staging-1", "address": "127.0.0.1", "port": 2222, "user": "root", "appPort": 3001 } ], {{stagingMembers}} } }""");
+        return sandbox;
     }
 
     private PipelineException Refused(params (string, string)[] env) => Assert.Throws<PipelineException>(() => Resolve(env: env));
@@ -151,12 +160,12 @@ public sealed class StagingSshCredentialsTests : IDisposable
     }
 
     [Fact]
-    public void A_passphrase_protected_key_is_refused_since_BatchMode_cannot_ask_for_it()
+    public void A_passphrase_protected_key_is_refused_when_no_passphrase_is_given()
     {
         foreach (var key in new[] { TestKeys.OpenSsh("aes256-ctr"), TestKeys.Pem("RSA PRIVATE KEY", "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n"), TestKeys.Pem("ENCRYPTED PRIVATE KEY") })
         {
             var error = Refused(("STAGING_SSH_PRIVATE_KEY", key));
-            Assert.Equal("STAGING_SSH_PRIVATE_KEY holds a passphrase-protected key, which a pipeline cannot unlock", error.Message);
+            Assert.Equal("STAGING_SSH_PRIVATE_KEY holds a passphrase-protected key, and STAGING_SSH_KEY_PASSPHRASE is not set", error.Message);
             AssertNotShown(key, error);
         }
     }
@@ -235,12 +244,7 @@ public sealed class StagingSshCredentialsTests : IDisposable
     [Fact]
     public void In_the_sandbox_a_key_text_replaces_the_sandboxs_key_file_rather_than_clashing_with_it()
     {
-        var sandbox = Path.Combine(_root, "sandbox");
-        Directory.CreateDirectory(sandbox);
-        File.WriteAllText(Path.Combine(sandbox, "sandbox.json"), """
-            { "staging": { "hosts": [ { "name": "staging-1", "address": "127.0.0.1", "port": 2222, "user": "root", "appPort": 3001 } ],
-                           "identityFile": "/sandbox/id_ed25519", "knownHosts": "/sandbox dir/known_hosts" } }
-            """);
+        var sandbox = SandboxDir("sandbox", "\"identityFile\": \"/sandbox/id_ed25519\", \"knownHosts\": \"/sandbox dir/known_hosts\"");
         var settings = Resolve(sandboxDir: sandbox, env: ("STAGING_SSH_PRIVATE_KEY", _key));
         Assert.Null(settings.SshKey);
         Assert.NotNull(settings.SshPrivateKey);
@@ -250,59 +254,71 @@ public sealed class StagingSshCredentialsTests : IDisposable
     }
 
     [Fact]
-    [UnsupportedOSPlatform("windows")]
-    public async Task The_session_writes_the_key_mode_600_in_a_mode_700_directory_and_removes_both_when_it_ends()
+    public async Task Connections_made_from_a_key_text_load_it_and_name_the_setting_it_came_from()
     {
         var settings = StagingFixtures.Settings() with
         {
             SshKey = null,
             KnownHosts = null,
-            SshPrivateKey = PrivateKeyText.Normalise(_key),
+            SshPrivateKey = PrivateKeyText.Normalise(await File.ReadAllTextAsync(await SshKeys.GenerateAsync(_root, "real", "ed25519"), Token)),
             KnownHostsLines = KnownHostsLine + "\n",
         };
-        var session = new SshSession(settings);
-        var options = session.For(settings.Hosts[0]).Options;
-        var directory = session.PrivateDirectory;
-        try
-        {
-            Assert.Equal(Path.Combine(directory, "id_staging"), options.IdentityFile);
-            Assert.Equal(Path.Combine(directory, "known_hosts"), options.KnownHosts);
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.IdentityFile!));
-            Assert.Equal(_key, await File.ReadAllTextAsync(options.IdentityFile!, Token));
-            Assert.Equal(KnownHostsLine + "\n", await File.ReadAllTextAsync(options.KnownHosts!, Token));
-            Assert.Equal("STAGING_SSH_PRIVATE_KEY", options.KeyName);
-            Assert.Equal("the known_hosts lines of --staging-known-hosts / STAGING_KNOWN_HOSTS", options.KnownHostsName);
-        }
-        finally
-        {
-            await session.DisposeAsync();
-        }
-        Assert.False(File.Exists(options.IdentityFile));
-        Assert.False(Directory.Exists(directory));
+        await using (var connections = new StagingConnections(settings))
+            Assert.Equal("staging-1", connections.For(settings.Hosts[0]).Host.Name);
+        Assert.Equal("STAGING_SSH_PRIVATE_KEY", StagingIdentity.Describe(settings));
+        Assert.Equal("the known_hosts lines of --staging-known-hosts / STAGING_KNOWN_HOSTS", StagingConnections.LoadKnownHosts(settings).Origin);
     }
 
     [Fact]
-    public async Task A_session_with_key_and_known_hosts_paths_writes_no_files()
-    {
-        var settings = StagingFixtures.Settings();
-        await using var session = new SshSession(settings);
-        Assert.Empty(Directory.GetFileSystemEntries(session.PrivateDirectory));
-        var options = session.For(settings.Hosts[0]).Options;
-        Assert.Equal("/keys/id_ed25519", options.IdentityFile);
-        Assert.Equal("/keys/known_hosts", options.KnownHosts);
-        Assert.Null(options.KnownHostsName);
-    }
-
-    [Fact]
-    public void The_dry_run_says_the_key_text_would_be_used_without_showing_it()
+    public void The_dry_run_says_the_key_text_would_be_used_in_memory_without_showing_it()
     {
         var settings = StagingFixtures.Settings() with { SshKey = null, SshPrivateKey = PrivateKeyText.Normalise(_key), KnownHosts = null, KnownHostsLines = KnownHostsLine + "\n" };
         var lines = new StagingPlan(settings, "run-1").DescribeDeploy().ToList();
-        Assert.Contains("ssh key: the key in STAGING_SSH_PRIVATE_KEY ([REDACTED]), written to <private temp dir>/id_staging (mode 600) for the run and deleted at its end", lines);
-        Assert.Contains("known hosts: the 1 host key line(s) of STAGING_KNOWN_HOSTS, written to <private temp dir>/known_hosts for the run", lines);
-        Assert.Contains(lines, l => l.Contains("every command runs as:") && l.Contains("-i '<private temp dir>/id_staging'"));
+        Assert.Contains("ssh key: the key in STAGING_SSH_PRIVATE_KEY ([REDACTED]), loaded in memory (no key file is written, no agent is asked)", lines);
+        Assert.Contains("known hosts: the 1 host key line(s) of STAGING_KNOWN_HOSTS, read in memory; any other host key is refused", lines);
         var text = string.Join("\n", lines);
         foreach (var line in TestKeys.BodyLines(_key)) Assert.DoesNotContain(line, text);
     }
+
+    [Fact]
+    public void A_passphrase_protected_key_text_is_accepted_with_its_passphrase_which_is_a_secret()
+    {
+        var locked = TestKeys.OpenSsh("aes256-ctr");
+        var settings = Resolve(env: [("STAGING_SSH_PRIVATE_KEY", locked), ("STAGING_SSH_KEY_PASSPHRASE", "pass phrase 1")]);
+        Assert.Equal(locked, settings.SshPrivateKey!.Reveal());
+        Assert.Equal("pass phrase 1", settings.SshKeyPassphrase!.Reveal());
+        Assert.Equal(Redactor.Mask, settings.SshKeyPassphrase.ToString());
+        Assert.Equal("said " + Redactor.Mask, Redactor.Redact("said pass phrase 1"));
+        Assert.True(PipelineParameters.StagingSshKeyPassphrase.IsSecret);
+        Assert.Contains("unlocked with STAGING_SSH_KEY_PASSPHRASE ([REDACTED])", string.Join("\n", StagingConnections.DescribeCredentials(settings)));
+
+        var error = Assert.Throws<PipelineException>(() => Resolve(cli: new() { ["staging-ssh-key-passphrase"] = "pass phrase 1" }));
+        Assert.Contains("staging-ssh-key-passphrase is a secret", error.Message);
+        Assert.DoesNotContain("pass phrase 1", error.Message + error.Fix + error.Detail);
+    }
+
+    [Fact]
+    public void In_the_sandbox_a_jump_host_in_sandbox_json_is_used_unless_STAGING_JUMP_names_another()
+    {
+        var sandbox = SandboxDir("sandbox-jump", "\"jump\": \"root@127.0.0.1:2222\", \"identityFile\": \"/sandbox/id_ed25519\", \"knownHosts\": \"/sandbox/known_hosts\"");
+        Assert.Equal(new SshEndpoint("root", "127.0.0.1", 2222), Resolve(sandboxDir: sandbox).Jump);
+        Assert.Equal(new SshEndpoint("deploy", "bastion.example", 22), Resolve(sandboxDir: sandbox, env: ("STAGING_JUMP", "deploy@bastion.example")).Jump);
+    }
+
+    [Fact]
+    public void A_jump_host_is_parsed_with_root_and_port_22_by_default_and_a_malformed_one_is_refused()
+    {
+        Assert.Equal(new SshEndpoint("deploy", "bastion.example", 2200), Resolve(env: ("STAGING_JUMP", "deploy@bastion.example:2200")).Jump);
+        Assert.Equal(new SshEndpoint("root", "bastion.example", 22), Resolve(env: ("STAGING_JUMP", "bastion.example")).Jump);
+        Assert.Null(Resolve().Jump);
+        foreach (var bad in new[] { "bastion.example:0", "bastion.example:70000", "a b", "-oProxyCommand=x", "user@@host", "[::1]:22" })
+        {
+            var error = Refused(("STAGING_JUMP", bad));
+            Assert.Equal("STAGING_JUMP is not a jump host of the form [user@]host[:port]", error.Message);
+        }
+        var plan = new StagingPlan(StagingFixtures.Settings() with { Jump = new SshEndpoint("deploy", "bastion.example", 22) }, "run-1").DescribeDeploy().ToList();
+        Assert.Contains("staging-1: every command runs over one SSH connection to root@127.0.0.1:2222 via deploy@bastion.example:22 (connect timeout 10 s, keep-alive every 5 s), its login shell running: printf 'pipeline-remote-group:%s\\n' \"$$\" >&2; <command>", plan);
+        Assert.Contains(plan, l => l.StartsWith("jump host: deploy@bastion.example:22 (STAGING_JUMP)", StringComparison.Ordinal));
+    }
 }
+

@@ -62,16 +62,33 @@ public sealed class DeployLock(IRemoteHost firstHost, string name)
     public static RemoteCommand BreakCommand(string name) => RemoteCommand.Script("remove the deploy lock", BreakScript, name);
 
     /// <summary>Takes the lock, waiting up to <paramref name="wait"/> for another holder; fails naming the holder.</summary>
+    /// <summary>
+    /// This run took the lock, or was cancelled while its acquire was on the host (the host may have made it):
+    /// only then is there anything for <see cref="ReleaseAsync"/> to release. A host that could not even be
+    /// reached holds nothing of this run's.
+    /// </summary>
+    public bool MayHold { get; private set; }
+
     public async Task AcquireAsync(LockHolder holder, TimeSpan wait, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var announced = false;
         while (true)
         {
-            var result = await firstHost.RunCheckedAsync(AcquireCommand(name, holder), cancellation);
+            RemoteResult result;
+            try
+            {
+                result = await firstHost.RunCheckedAsync(AcquireCommand(name, holder), cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                MayHold = true;
+                throw;
+            }
             var (state, other) = Parse(result.Output);
             if (state == "acquired")
             {
+                MayHold = true;
                 Log.Note($"deploy lock '{name}' taken on {firstHost.Host.Name}" + (announced ? $" after {clock.Elapsed.TotalSeconds:0.0} s" : ""));
                 return;
             }

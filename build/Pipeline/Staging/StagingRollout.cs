@@ -48,7 +48,7 @@ public sealed class StagingRollout(StagingSettings settings, string target, stri
         }
         finally
         {
-            await deployLock.ReleaseAsync(runId);
+            if (deployLock.MayHold) await deployLock.ReleaseAsync(runId);
             if (reports.Count == 0) reports.AddRange(settings.Hosts.Select(h => new HostReport(h.Name, null, null, null, "not touched")));
             RunSummary.Add($"{target} per host:");
             foreach (var report in reports) RunSummary.Add("  " + report);

@@ -8,7 +8,6 @@ namespace AwsEndpoint.Tests.Ecs;
 public sealed class EcsPullFailureTests(EcsEndpoint endpoint)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
     private const string MissingImage = "127.0.0.1:5000/sandbox/node:no-such-tag";
 
     [Fact]
@@ -16,13 +15,9 @@ public sealed class EcsPullFailureTests(EcsEndpoint endpoint)
     {
         var e = await endpoint.StartedAsync();
         var cluster = await e.NewClusterAsync("pull", Ct);
-        var family = cluster + "-app";
-        var good = await e.RegisterAsync(EcsEndpoint.Definition(family), Ct);
-        await e.OkAsync("CreateService", new { cluster, serviceName = "web", taskDefinition = good, desiredCount = 1 }, Ct);
-        await e.WaitAsync(cluster, "web", s => EcsEndpoint.Primary(s)["rolloutState"]!.GetValue<string>() == "COMPLETED", Limit, Ct);
-
-        var bad = await e.RegisterAsync(EcsEndpoint.Definition(family, image: MissingImage), Ct);
-        var deployment = EcsEndpoint.Primary((await e.OkAsync("UpdateService", new { cluster, service = "web", taskDefinition = bad }, Ct))["service"]!)["id"]!.GetValue<string>();
+        var (good, _) = await e.SteadyWebServiceAsync(cluster, cluster + "-app", 1, "deploymentCircuitBreaker={enable=false,rollback=false}", Ct);
+        var bad = await e.RegisterAsync(EcsEndpoint.Definition(cluster + "-app", image: MissingImage), Ct);
+        var deployment = await e.UpdateWebAsync(cluster, bad, Ct);
         // 40 scheduler passes (0.5 s each): without a backoff that is a launch every pass or two.
         await Task.Delay(TimeSpan.FromSeconds(20), Ct);
 
@@ -33,13 +28,11 @@ public sealed class EcsPullFailureTests(EcsEndpoint endpoint)
         var gaps = created.Zip(created.Skip(1), (a, b) => b - a).ToList();
         Assert.True(gaps.Zip(gaps.Skip(1)).All(g => g.Second > g.First), $"launch intervals should grow: {string.Join(", ", gaps.Select(g => $"{g.TotalSeconds:F1}s"))}");
 
-        var stopped = (await e.AwsOkAsync(Ct, "list-tasks", "--cluster", cluster, "--service-name", "web", "--desired-status", "STOPPED"))["taskArns"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
-        var described = (await e.AwsOkAsync(Ct, ["describe-tasks", "--cluster", cluster, "--tasks", .. stopped]))["tasks"]!.AsArray();
-        var failed = described.Where(t => t!["taskDefinitionArn"]!.GetValue<string>() == bad).ToList();
-        Assert.True(failed.Count >= started.Count - 1, $"stopped tasks of {bad}: {described.ToJsonString()}"); // the last may still be pulling
+        var failed = (await e.StoppedWebTasksAsync(cluster, Ct)).Where(t => t["taskDefinitionArn"]!.GetValue<string>() == bad).ToList();
+        Assert.True(failed.Count >= started.Count - 1, $"{failed.Count} stopped tasks of {started.Count} started"); // the last may still be pulling
         Assert.All(failed, t =>
         {
-            Assert.Equal("STOPPED", t!["lastStatus"]!.GetValue<string>());
+            Assert.Equal("STOPPED", t["lastStatus"]!.GetValue<string>());
             Assert.Equal("TaskFailedToStart", t["stopCode"]!.GetValue<string>());
             Assert.StartsWith("CannotPullContainerError: ", t["stoppedReason"]!.GetValue<string>());
             Assert.Contains(MissingImage, t["stoppedReason"]!.GetValue<string>());
@@ -52,8 +45,8 @@ public sealed class EcsPullFailureTests(EcsEndpoint endpoint)
         Assert.Equal(1, service["runningCount"]!.GetValue<int>()); // the old task keeps serving
 
         // A new task definition ends the throttling at once (ECS does the same), so this rolls out as usual.
-        await e.OkAsync("UpdateService", new { cluster, service = "web", taskDefinition = good }, Ct);
-        await e.WaitAsync(cluster, "web", s => EcsEndpoint.Primary(s)["rolloutState"]!.GetValue<string>() == "COMPLETED" && s["deployments"]!.AsArray().Count == 1, Limit, Ct);
+        await e.UpdateWebAsync(cluster, good, Ct);
+        await e.WaitRolledBackAsync(cluster, deployment, _ => { }, Ct);
     }
 
     [Fact]
@@ -61,22 +54,12 @@ public sealed class EcsPullFailureTests(EcsEndpoint endpoint)
     {
         var e = await endpoint.StartedAsync();
         var cluster = await e.NewClusterAsync("pullcb", Ct);
-        var family = cluster + "-app";
-        var good = await e.RegisterAsync(EcsEndpoint.Definition(family), Ct);
-        // The sandbox's own service settings (sandbox/lib/ecs.sh).
-        await e.AwsOkAsync(Ct, "create-service", "--cluster", cluster, "--service-name", "web", "--task-definition", good, "--desired-count", "2",
-            "--deployment-configuration", "deploymentCircuitBreaker={enable=true,rollback=true},minimumHealthyPercent=50,maximumPercent=200");
-        await e.WaitAsync(cluster, "web", s => EcsEndpoint.Primary(s)["rolloutState"]!.GetValue<string>() == "COMPLETED", Limit, Ct);
-
-        var bad = await e.RegisterAsync(EcsEndpoint.Definition(family, image: MissingImage), Ct);
-        var badDeployment = EcsEndpoint.Primary((await e.AwsOkAsync(Ct, "update-service", "--cluster", cluster, "--service", "web", "--task-definition", bad))["service"]!)["id"]!.GetValue<string>();
+        var (good, _) = await e.SteadyWebServiceAsync(cluster, cluster + "-app", 2, EcsServiceSteps.SandboxConfiguration, Ct);
+        var bad = await e.RegisterAsync(EcsEndpoint.Definition(cluster + "-app", image: MissingImage), Ct);
+        var badDeployment = await e.UpdateWebAsync(cluster, bad, Ct);
         JsonNode? failed = null;
-        var final = await e.WaitAsync(cluster, "web", s =>
-        {
-            failed ??= s["deployments"]!.AsArray().FirstOrDefault(d => d!["id"]!.GetValue<string>() == badDeployment && d["rolloutState"]!.GetValue<string>() == "FAILED")?.DeepClone();
-            var primary = EcsEndpoint.Primary(s);
-            return primary["id"]!.GetValue<string>() != badDeployment && primary["rolloutState"]!.GetValue<string>() == "COMPLETED" && s["deployments"]!.AsArray().Count == 1;
-        }, Limit, Ct);
+        var final = await e.WaitRolledBackAsync(cluster, badDeployment, s => failed ??= s["deployments"]!.AsArray()
+            .FirstOrDefault(d => d!["id"]!.GetValue<string>() == badDeployment && d["rolloutState"]!.GetValue<string>() == "FAILED")?.DeepClone(), Ct);
 
         Assert.NotNull(failed);
         Assert.Equal("ECS deployment circuit breaker: tasks failed to start.", failed["rolloutStateReason"]!.GetValue<string>());
@@ -85,13 +68,11 @@ public sealed class EcsPullFailureTests(EcsEndpoint endpoint)
         Assert.Equal(2, final["runningCount"]!.GetValue<int>());
 
         // What DeployProduction's diagnostics read: the stopped tasks of the failed revision, with their reasons.
-        var stopped = (await e.AwsOkAsync(Ct, "list-tasks", "--cluster", cluster, "--service-name", "web", "--desired-status", "STOPPED"))["taskArns"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
-        var ours = (await e.AwsOkAsync(Ct, ["describe-tasks", "--cluster", cluster, "--tasks", .. stopped]))["tasks"]!.AsArray()
-            .Where(t => t!["taskDefinitionArn"]!.GetValue<string>() == bad).ToList();
+        var ours = (await e.StoppedWebTasksAsync(cluster, Ct)).Where(t => t["taskDefinitionArn"]!.GetValue<string>() == bad).ToList();
         Assert.InRange(ours.Count, 3, 4);
         Assert.All(ours, t =>
         {
-            Assert.Equal("TaskFailedToStart", t!["stopCode"]!.GetValue<string>());
+            Assert.Equal("TaskFailedToStart", t["stopCode"]!.GetValue<string>());
             Assert.StartsWith("CannotPullContainerError: ", t["stoppedReason"]!.GetValue<string>());
         });
     }

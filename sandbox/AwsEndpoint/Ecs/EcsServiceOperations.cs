@@ -5,8 +5,8 @@ using AwsEndpoint.Protocol;
 
 namespace AwsEndpoint.Ecs;
 
-/// <summary>CreateService, DescribeServices, UpdateService, ListServices. Creating a service or changing its task definition
-/// (or forceNewDeployment) starts a new PRIMARY deployment; the scheduler does the rest.</summary>
+/// <summary>CreateService, DescribeServices, UpdateService, ListServices. Creating a service or changing its task
+/// definition (or forceNewDeployment) starts a new PRIMARY deployment; the scheduler does the rest.</summary>
 public sealed partial class EcsServiceOperations(EcsState state)
 {
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]

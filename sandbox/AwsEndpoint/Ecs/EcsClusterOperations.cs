@@ -5,7 +5,8 @@ using AwsEndpoint.Protocol;
 
 namespace AwsEndpoint.Ecs;
 
-/// <summary>CreateCluster (idempotent, like AWS: an existing cluster is returned as it is) and DescribeClusters.</summary>
+/// <summary>CreateCluster (idempotent, like AWS: an existing cluster is returned as it is), DescribeClusters and
+/// ListClusters.</summary>
 public sealed partial class EcsClusterOperations(EcsState state)
 {
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
@@ -41,5 +42,17 @@ public sealed partial class EcsClusterOperations(EcsState state)
             }
         }
         return Task.FromResult<object>(new DescribeClustersResponse(clusters, failures));
+    }
+
+    public Task<object> ListClustersAsync(JsonElement input, CancellationToken ct)
+    {
+        var request = AwsJson.Read<ListClustersRequest>(input);
+        lock (state.Gate)
+        {
+            // By name, so pages stay put while clusters are added (clusters are never deleted here).
+            var arns = state.Clusters.Values.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => c.Arn).ToList();
+            var (page, next) = EcsPaging.Page(arns, request.NextToken, request.MaxResults);
+            return Task.FromResult<object>(new ListClustersResponse(page, next));
+        }
     }
 }

@@ -32,6 +32,8 @@ public sealed class ServiceState(ClusterState cluster, string name, string arn, 
     public List<ServiceEvent> Events { get; } = [];
     /// <summary>The last deployment that reached COMPLETED: what the circuit breaker rolls back to.</summary>
     public DeploymentState? LastCompleted { get; set; }
+    /// <summary>Slows launches down while the service's tasks keep failing to start.</summary>
+    public LaunchThrottle Throttle { get; } = new();
 }
 
 public sealed class DeploymentState(string id, string taskDefinitionArn, int desiredCount, DateTimeOffset createdAt)

@@ -16,13 +16,16 @@ public sealed class EcsService : IAwsJsonService
         {
             ["CreateCluster"] = clusters.CreateClusterAsync,
             ["DescribeClusters"] = clusters.DescribeClustersAsync,
+            ["ListClusters"] = clusters.ListClustersAsync,
             ["CreateService"] = services.CreateServiceAsync,
             ["DescribeServices"] = services.DescribeServicesAsync,
             ["UpdateService"] = services.UpdateServiceAsync,
+            ["ListServices"] = services.ListServicesAsync,
             ["RegisterTaskDefinition"] = definitions.RegisterTaskDefinitionAsync,
             ["DescribeTaskDefinition"] = definitions.DescribeTaskDefinitionAsync,
             ["DeregisterTaskDefinition"] = definitions.DeregisterTaskDefinitionAsync,
             ["ListTaskDefinitions"] = definitions.ListTaskDefinitionsAsync,
+            ["ListTaskDefinitionFamilies"] = definitions.ListTaskDefinitionFamiliesAsync,
             ["ListTasks"] = tasks.ListTasksAsync,
             ["DescribeTasks"] = tasks.DescribeTasksAsync,
         };

@@ -5,8 +5,8 @@ using AwsEndpoint.Protocol;
 
 namespace AwsEndpoint.Ecs;
 
-/// <summary>CreateService, DescribeServices, UpdateService. Creating a service or changing its task definition
-/// (or forceNewDeployment) starts a new PRIMARY deployment; the scheduler does the rest.</summary>
+/// <summary>CreateService, DescribeServices, UpdateService, ListServices. Creating a service or changing its task
+/// definition (or forceNewDeployment) starts a new PRIMARY deployment; the scheduler does the rest.</summary>
 public sealed partial class EcsServiceOperations(EcsState state)
 {
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
@@ -89,6 +89,22 @@ public sealed partial class EcsServiceOperations(EcsState state)
             if ((definition is not null && definition != service.TaskDefinitionArn) || request.ForceNewDeployment == true)
                 state.StartDeployment(service, definition ?? service.TaskDefinitionArn);
             return Task.FromResult<object>(new UpdateServiceResponse(state.Describe(service, tags: false)));
+        }
+    }
+
+    public Task<object> ListServicesAsync(JsonElement input, CancellationToken ct)
+    {
+        var request = AwsJson.Read<ListServicesRequest>(input);
+        AwsServiceException.CheckEnum("launchType", request.LaunchType, "EC2", "FARGATE", "EXTERNAL");
+        AwsServiceException.CheckEnum("schedulingStrategy", request.SchedulingStrategy, "REPLICA", "DAEMON");
+        lock (state.Gate)
+        {
+            var cluster = state.Cluster(request.Cluster);
+            // Every service here is EC2 and REPLICA (CreateService refuses the rest): another filter value matches none.
+            var match = (request.LaunchType is null or "EC2") && (request.SchedulingStrategy is null or "REPLICA");
+            var arns = match ? cluster.Services.Values.OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => s.Arn).ToList() : [];
+            var (page, next) = EcsPaging.Page(arns, request.NextToken, request.MaxResults, pageSize: 10);
+            return Task.FromResult<object>(new ListServicesResponse(page, next));
         }
     }
 

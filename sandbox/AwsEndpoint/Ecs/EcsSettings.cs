@@ -15,6 +15,13 @@ public sealed record EcsSettings
     /// <summary>SIGTERM to SIGKILL when the scheduler stops a task whose container has no stopTimeout.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Delay before relaunching for a service whose task failed to start; doubles with each failure in a
+    /// row (see <see cref="LaunchThrottle"/>).</summary>
+    public TimeSpan LaunchBackoff { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest delay between launch attempts of a service whose tasks keep failing to start.</summary>
+    public TimeSpan LaunchBackoffCap { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The Docker engine (DOCKER_HOST form, unix sockets only); null is /var/run/docker.sock.</summary>
     public string? DockerHost { get; init; } = Environment.GetEnvironmentVariable("DOCKER_HOST");
 

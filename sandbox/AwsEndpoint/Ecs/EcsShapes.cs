@@ -59,6 +59,9 @@ public sealed record CreateClusterResponse(Cluster Cluster);
 public sealed record DescribeClustersRequest(IReadOnlyList<string>? Clusters = null, IReadOnlyList<string>? Include = null);
 public sealed record DescribeClustersResponse(IReadOnlyList<Cluster> Clusters, IReadOnlyList<Failure> Failures);
 
+public sealed record ListClustersRequest(string? NextToken = null, int? MaxResults = null);
+public sealed record ListClustersResponse(IReadOnlyList<string> ClusterArns, string? NextToken);
+
 public sealed record CreateServiceRequest(
     string? Cluster = null, string? ServiceName = null, string? TaskDefinition = null, int? DesiredCount = null, string? ClientToken = null,
     string? LaunchType = null, DeploymentConfiguration? DeploymentConfiguration = null, string? SchedulingStrategy = null,
@@ -73,6 +76,10 @@ public sealed record UpdateServiceRequest(
     DeploymentConfiguration? DeploymentConfiguration = null, bool? ForceNewDeployment = null, int? HealthCheckGracePeriodSeconds = null);
 public sealed record UpdateServiceResponse(Service Service);
 
+public sealed record ListServicesRequest(
+    string? Cluster = null, string? NextToken = null, int? MaxResults = null, string? LaunchType = null, string? SchedulingStrategy = null);
+public sealed record ListServicesResponse(IReadOnlyList<string> ServiceArns, string? NextToken);
+
 public sealed record RegisterTaskDefinitionResponse(JsonObject TaskDefinition, IReadOnlyList<Tag> Tags);
 
 public sealed record DescribeTaskDefinitionRequest(string? TaskDefinition = null, IReadOnlyList<string>? Include = null);
@@ -83,6 +90,9 @@ public sealed record DeregisterTaskDefinitionResponse(JsonObject TaskDefinition)
 
 public sealed record ListTaskDefinitionsRequest(string? FamilyPrefix = null, string? Status = null, string? Sort = null, string? NextToken = null, int? MaxResults = null);
 public sealed record ListTaskDefinitionsResponse(IReadOnlyList<string> TaskDefinitionArns, string? NextToken);
+
+public sealed record ListTaskDefinitionFamiliesRequest(string? FamilyPrefix = null, string? Status = null, string? NextToken = null, int? MaxResults = null);
+public sealed record ListTaskDefinitionFamiliesResponse(IReadOnlyList<string> Families, string? NextToken);
 
 public sealed record ListTasksRequest(
     string? Cluster = null, string? Family = null, string? NextToken = null, int? MaxResults = null, string? StartedBy = null,

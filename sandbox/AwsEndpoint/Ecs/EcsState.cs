@@ -70,6 +70,9 @@ public sealed class EcsState(EndpointOptions options, TimeProvider clock)
         var deployment = new DeploymentState(NewDeploymentId(), taskDefinitionArn, service.DesiredCount, Now);
         if (reason is not null) deployment.RolloutStateReason = reason;
         service.Deployments.Insert(0, deployment);
+        // "If you update your service to use a new task definition, your service returns to a normal, non-throttled
+        // state immediately" (ECS service throttle logic); forceNewDeployment of the same one does not.
+        if (taskDefinitionArn != service.TaskDefinitionArn) service.Throttle.Reset();
         service.TaskDefinitionArn = taskDefinitionArn;
         return deployment;
     }

@@ -4,7 +4,8 @@ using AwsEndpoint.Protocol;
 
 namespace AwsEndpoint.Ecs;
 
-/// <summary>RegisterTaskDefinition, DescribeTaskDefinition, DeregisterTaskDefinition, ListTaskDefinitions.</summary>
+/// <summary>RegisterTaskDefinition, DescribeTaskDefinition, DeregisterTaskDefinition, ListTaskDefinitions,
+/// ListTaskDefinitionFamilies.</summary>
 public sealed class EcsTaskDefinitionOperations(EcsState state)
 {
     public Task<object> RegisterTaskDefinitionAsync(JsonElement input, CancellationToken ct)
@@ -43,15 +44,27 @@ public sealed class EcsTaskDefinitionOperations(EcsState state)
     {
         var request = AwsJson.Read<ListTaskDefinitionsRequest>(input);
         var status = request.Status ?? "ACTIVE";
-        if (status is not ("ACTIVE" or "INACTIVE"))
-            throw AwsServiceException.Validation($"1 validation error detected: Value '{status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [ACTIVE, INACTIVE]");
-        if (request.Sort is not (null or "ASC" or "DESC"))
-            throw AwsServiceException.Validation($"1 validation error detected: Value '{request.Sort}' at 'sort' failed to satisfy constraint: Member must satisfy enum value set: [ASC, DESC]");
+        AwsServiceException.CheckEnum("status", status, "ACTIVE", "INACTIVE");
+        AwsServiceException.CheckEnum("sort", request.Sort, "ASC", "DESC");
         lock (state.Gate)
         {
             var all = state.TaskDefinitions.List(request.FamilyPrefix, status, request.Sort == "DESC");
             var (page, next) = EcsPaging.Page(all, request.NextToken, request.MaxResults);
             return Task.FromResult<object>(new ListTaskDefinitionsResponse(page, next));
+        }
+    }
+
+    public Task<object> ListTaskDefinitionFamiliesAsync(JsonElement input, CancellationToken ct)
+    {
+        var request = AwsJson.Read<ListTaskDefinitionFamiliesRequest>(input);
+        // Unlike ListTaskDefinitions (ACTIVE by default, familyPrefix a whole family name), this lists every family
+        // by default and familyPrefix is a real prefix, as the model documents.
+        AwsServiceException.CheckEnum("status", request.Status, "ACTIVE", "INACTIVE", "ALL");
+        lock (state.Gate)
+        {
+            var all = state.TaskDefinitions.Families(request.FamilyPrefix, request.Status ?? "ALL");
+            var (page, next) = EcsPaging.Page(all, request.NextToken, request.MaxResults);
+            return Task.FromResult<object>(new ListTaskDefinitionFamiliesResponse(page, next));
         }
     }
 }

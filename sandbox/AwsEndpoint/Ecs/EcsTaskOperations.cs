@@ -11,8 +11,7 @@ public sealed class EcsTaskOperations(EcsState state)
     {
         var request = AwsJson.Read<ListTasksRequest>(input);
         var desired = request.DesiredStatus ?? "RUNNING";
-        if (desired is not ("RUNNING" or "PENDING" or "STOPPED"))
-            throw AwsServiceException.Validation($"1 validation error detected: Value '{desired}' at 'desiredStatus' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, PENDING, STOPPED]");
+        AwsServiceException.CheckEnum("desiredStatus", desired, "RUNNING", "PENDING", "STOPPED");
         lock (state.Gate)
         {
             var cluster = state.Cluster(request.Cluster);

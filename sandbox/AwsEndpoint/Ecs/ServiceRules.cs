@@ -30,6 +30,7 @@ public sealed class ServiceRules(EcsState state, EcsSettings settings, Func<Task
         {
             task.LastStatus = "RUNNING";
             task.StartedAt = observed.Max(o => o.Seen.StartedAt) ?? state.Now;
+            task.Service.Throttle.Reset();
         }
         var withHealth = task.Containers.Where(c => c.Essential && c.HasHealthCheck).ToList();
         if (task.Containers.Any(c => c.Essential && c.LastStatus == "STOPPED"))
@@ -43,7 +44,9 @@ public sealed class ServiceRules(EcsState state, EcsSettings settings, Func<Task
         else task.HealthStatus = withHealth.Count > 0 && withHealth.All(c => c.HealthStatus == "HEALTHY") ? "HEALTHY" : "UNKNOWN";
     }
 
-    /// <summary>A task that exits or turns unhealthy while its deployment is rolling out counts against the circuit breaker.</summary>
+    /// <summary>A task that fails to start, exits or turns unhealthy while its deployment is rolling out counts against
+    /// the circuit breaker (its stage 1 counts tasks that never reach RUNNING, stage 2 those that fail after); one
+    /// that fails to start also slows the service's launches down.</summary>
     public void Fail(TaskState task, string reason, string stopCode, List<Func<Task>> actions)
     {
         if (task.Deployment.RolloutState == "IN_PROGRESS" && task.Deployment.Status != "INACTIVE")
@@ -51,6 +54,8 @@ public sealed class ServiceRules(EcsState state, EcsSettings settings, Func<Task
             task.Deployment.FailedTasks++;
             task.Deployment.UpdatedAt = state.Now;
         }
+        if (stopCode == "TaskFailedToStart" && task.Service.Throttle.TaskFailedToStart(task.CreatedAt, state.Now, settings.LaunchBackoff, settings.LaunchBackoffCap))
+            state.AddEvent(task.Service, "is unable to consistently start tasks successfully.");
         actions.Add(BeginStop(task, reason, stopCode));
     }
 
@@ -86,7 +91,8 @@ public sealed class ServiceRules(EcsState state, EcsSettings settings, Func<Task
         var mine = live.Where(t => t.Deployment == primary).ToList();
         var scaling = $"Scaling activity initiated by (deployment {primary.Id})";
         var need = primary.DesiredCount - mine.Count;
-        if (need > 0)
+        // While throttled, nothing is launched, and no old task is stopped to make room for a launch.
+        if (need > 0 && service.Throttle.Allows(state.Now))
         {
             var config = service.DeploymentConfiguration;
             var room = DeploymentRules.MaximumTasks(primary.DesiredCount, config.MaximumPercent) - live.Count;

@@ -126,6 +126,13 @@ public sealed partial class TaskDefinitionRegistry(string region, string account
         return sorted.Select(r => r.Arn).ToList();
     }
 
+    /// <summary>Family names starting with <paramref name="prefix"/>, sorted; ACTIVE: with an ACTIVE revision,
+    /// INACTIVE: with none, ALL: both.</summary>
+    public IReadOnlyList<string> Families(string? prefix, string status) =>
+        _families.Where(f => prefix is null || f.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Where(f => status == "ALL" || f.Value.Any(d => d["status"]!.GetValue<string>() == "ACTIVE") == (status == "ACTIVE"))
+            .Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+
     // What a describe of a freshly registered definition shows for members the caller left out.
     private static void AddContainerDefaults(JsonObject container)
     {

@@ -7,7 +7,6 @@ namespace AwsEndpoint.Tests.Ecs;
 public sealed class EcsCircuitBreakerTests(EcsEndpoint endpoint)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
     // A shell, not node: under load node can take longer than the health grace to even start, and a task that
     // has run that long counts as healthy (no healthCheck), which is what ECS does too.
     private static readonly string[] Crash = ["sh", "-c", "echo boom >&2; exit 3"];
@@ -18,26 +17,20 @@ public sealed class EcsCircuitBreakerTests(EcsEndpoint endpoint)
         var e = await endpoint.StartedAsync();
         var cluster = await e.NewClusterAsync("cb", Ct);
         var family = cluster + "-app";
-        var good = await e.RegisterAsync(EcsEndpoint.Definition(family), Ct);
-        await e.AwsOkAsync(Ct, "create-service", "--cluster", cluster, "--service-name", "web", "--task-definition", good, "--desired-count", "2",
-            "--deployment-configuration", "deploymentCircuitBreaker={enable=true,rollback=true},minimumHealthyPercent=50,maximumPercent=200");
-        var goodDeployment = EcsEndpoint.Primary(await e.WaitAsync(cluster, "web", s => EcsEndpoint.Primary(s)["rolloutState"]!.GetValue<string>() == "COMPLETED", Limit, Ct))["id"]!.GetValue<string>();
-
+        var (good, goodDeployment) = await e.SteadyWebServiceAsync(cluster, family, 2, EcsServiceSteps.SandboxConfiguration, Ct);
         var bad = await e.RegisterAsync(EcsEndpoint.Definition(family, Crash), Ct);
-        var badDeployment = EcsEndpoint.Primary((await e.AwsOkAsync(Ct, "update-service", "--cluster", cluster, "--service", "web", "--task-definition", bad))["service"]!)["id"]!.GetValue<string>();
+        var badDeployment = await e.UpdateWebAsync(cluster, bad, Ct);
 
         // Watch every answer: the failed deployment is visible (ACTIVE, FAILED) only until the rollback completes.
         JsonNode? failed = null, rollback = null;
-        var final = await e.WaitAsync(cluster, "web", s =>
+        var final = await e.WaitRolledBackAsync(cluster, badDeployment, s =>
         {
             foreach (var d in s["deployments"]!.AsArray())
             {
                 if (d!["id"]!.GetValue<string>() == badDeployment && d["rolloutState"]!.GetValue<string>() == "FAILED") failed ??= d.DeepClone();
                 if (d["status"]!.GetValue<string>() == "PRIMARY" && d["id"]!.GetValue<string>() != badDeployment && rollback is null) rollback = d.DeepClone();
             }
-            var primary = EcsEndpoint.Primary(s);
-            return primary["id"]!.GetValue<string>() != badDeployment && primary["rolloutState"]!.GetValue<string>() == "COMPLETED" && s["deployments"]!.AsArray().Count == 1;
-        }, Limit, Ct);
+        }, Ct);
 
         Assert.NotNull(failed);
         Assert.Equal("ECS deployment circuit breaker: tasks failed to start.", failed["rolloutStateReason"]!.GetValue<string>());
@@ -58,13 +51,12 @@ public sealed class EcsCircuitBreakerTests(EcsEndpoint endpoint)
         Assert.Equal("(service web) has reached a steady state.", events[0]);
 
         // The crashed tasks stay describable with their exit codes and AWS's reasons.
-        var stoppedArns = (await e.AwsOkAsync(Ct, "list-tasks", "--cluster", cluster, "--service-name", "web", "--desired-status", "STOPPED"))["taskArns"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
-        var stopped = (await e.AwsOkAsync(Ct, ["describe-tasks", "--cluster", cluster, "--tasks", .. stoppedArns]))["tasks"]!.AsArray();
-        var crashed = stopped.Where(t => t!["stopCode"]?.GetValue<string>() == "EssentialContainerExited").ToList();
-        Assert.True(crashed.Count >= 3, $"expected at least 3 crashed tasks, got {stopped.ToJsonString()}");
+        var stopped = await e.StoppedWebTasksAsync(cluster, Ct);
+        var crashed = stopped.Where(t => t["stopCode"]?.GetValue<string>() == "EssentialContainerExited").ToList();
+        Assert.True(crashed.Count >= 3, $"expected at least 3 crashed tasks, got {string.Join(", ", stopped.Select(t => t.ToJsonString()))}");
         Assert.All(crashed, t =>
         {
-            Assert.Equal(bad, t!["taskDefinitionArn"]!.GetValue<string>());
+            Assert.Equal(bad, t["taskDefinitionArn"]!.GetValue<string>());
             Assert.Equal("Essential container in task exited", t["stoppedReason"]!.GetValue<string>());
             Assert.Equal("STOPPED", t["lastStatus"]!.GetValue<string>());
             Assert.Equal(3, t["containers"]![0]!["exitCode"]!.GetValue<int>());

@@ -77,6 +77,7 @@ public sealed class EcsShapeTests(EcsEndpoint endpoint)
         await Call("DescribeTaskDefinition", new { taskDefinition = cluster + "-rich", include = new[] { "TAGS" } });
         var arn = (await Call("RegisterTaskDefinition", EcsEndpoint.Definition(cluster + "-app")))["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
         await Call("ListTaskDefinitions", new { familyPrefix = cluster + "-app", sort = "DESC", maxResults = 1 });
+        await Call("ListTaskDefinitionFamilies", new { familyPrefix = cluster, status = "ACTIVE", maxResults = 1 });
         await Call("CreateService", new
         {
             cluster, serviceName = "web", taskDefinition = arn, desiredCount = 1, tags = new[] { new { key = "k", value = "v" } },
@@ -85,6 +86,8 @@ public sealed class EcsShapeTests(EcsEndpoint endpoint)
         seen.Add("DescribeServices");
         await e.WaitAsync(cluster, "web", s => EcsEndpoint.Primary(s)["rolloutState"]!.GetValue<string>() == "COMPLETED", TimeSpan.FromSeconds(90), Ct);
         await Call("DescribeServices", new { cluster, services = new[] { "web", "no-such-service" }, include = new[] { "TAGS" } });
+        await Call("ListServices", new { cluster, launchType = "EC2", schedulingStrategy = "REPLICA", maxResults = 1 });
+        await Call("ListClusters", new { maxResults = 1 });
         await Call("UpdateService", new { cluster, service = "web", desiredCount = 0 });
         var stopped = await e.WaitStoppedAsync(cluster, 1, Ct);
         seen.Add("ListTasks");
@@ -104,6 +107,10 @@ public sealed class EcsShapeTests(EcsEndpoint endpoint)
     [InlineData("RegisterTaskDefinition", """{"family":"f","containerDefinitions":[{"name":"a"}]}""", "ClientException")]
     [InlineData("CreateCluster", """{"clusterName":"bad name!"}""", "InvalidParameterException")]
     [InlineData("ListTaskDefinitions", """{"status":"GONE"}""", "ValidationException")]
+    [InlineData("ListTaskDefinitionFamilies", """{"status":"GONE"}""", "ValidationException")]
+    [InlineData("ListServices", """{"cluster":"no-such-cluster"}""", "ClusterNotFoundException")]
+    [InlineData("ListServices", """{"launchType":"MOON"}""", "ValidationException")]
+    [InlineData("ListClusters", """{"maxResults":101}""", "InvalidParameterException")]
     [InlineData("DescribeServices", """{}""", "ValidationException")]
     public async Task Errors_are_modeled_codes_in_body_and_header(string op, string input, string code)
     {

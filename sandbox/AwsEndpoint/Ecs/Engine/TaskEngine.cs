@@ -187,10 +187,14 @@ public sealed class TaskEngine : IDisposable
         return cts;
     }
 
+    // Worded as the docker CLI and the ECS container agent word an engine's error answer, so a stopped task's reason
+    // reads as on EC2: "CannotPullContainerError: Error response from daemon: manifest for … not found: …".
     private static string Message(string body)
     {
-        try { return JsonNode.Parse(body)?["message"]?.GetValue<string>() ?? body; }
-        catch (JsonException) { return body; }
+        string message;
+        try { message = JsonNode.Parse(body)?["message"]?.GetValue<string>() ?? body; }
+        catch (JsonException) { message = body; }
+        return "Error response from daemon: " + message;
     }
 
     public void Dispose() => _http.Dispose();

@@ -4,7 +4,6 @@
 
 FIXTURES_SRC="$SANDBOX_DIR/fixtures"
 BUILD_DIR="$STATE/build"
-LOG_DIR="$STATE/logs"
 RECIPE_LABEL=pipeline.sandbox.fixture.recipe
 
 # key=image; the keys are the "images" object of sandbox.json, the names an interface others rely on.
@@ -120,8 +119,8 @@ build_debian() {
   local image="$1" recipe="$2" rootfs="$BUILD_DIR/rootfs-bookworm" log="$LOG_DIR/debootstrap.log"
   rm -rf "$rootfs"; mkdir -p "$BUILD_DIR"
   step_start "debootstrap --variant=minbase bookworm" "from $MIRROR_MAIN, log: $log"
-  debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR_MAIN" >"$log" 2>&1 \
-    || { tail -n 15 "$log" >&2; die "debootstrap failed (log: $log); check the mirror $MIRROR_MAIN"; }
+  run_logged "$log" debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR_MAIN" \
+    || die "debootstrap failed (log: $log); check the mirror $MIRROR_MAIN"
   step_end
   rm -f "$rootfs/etc/apt/sources.list" "$rootfs/etc/hostname"
   debian_sources "$MIRROR_MAIN" "$MIRROR_SECURITY" >"$rootfs/etc/apt/sources.list.d/debian.sources"
@@ -145,8 +144,8 @@ build_fixture() {
   [[ $key == node ]] && cp /etc/ssl/certs/ca-certificates.crt "$ctx/host-ca-certificates.crt"
   step_start "building $image" "log: $log"
   # No buildx on this CLI, and DOCKER_BUILDKIT=1 refuses to build: use the engine's legacy builder.
-  DOCKER_BUILDKIT=0 docker build --label "$RECIPE_LABEL=$recipe" -t "$image" "$ctx" >"$log" 2>&1 \
-    || { tail -n 20 "$log" >&2; die "build of $image failed (log: $log)"; }
+  run_logged "$log" env DOCKER_BUILDKIT=0 docker build --label "$RECIPE_LABEL=$recipe" -t "$image" "$ctx" \
+    || die "build of $image failed (log: $log)"
   step_end
   rm -rf "$ctx"
 }

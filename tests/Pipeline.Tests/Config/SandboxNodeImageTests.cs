@@ -23,7 +23,7 @@ public sealed class SandboxNodeImageTests
     [Fact]
     public void The_sandbox_node_image_is_tagged_with_the_pinned_major()
     {
-        Assert.Equal($"{SandboxProfile.Registry}/sandbox/node:{PinnedMajor()}", SandboxProfile.NodeImage);
+        Assert.Equal(SandboxProfile.NodeImage, $"{SandboxProfile.Registry}/sandbox/node:{PinnedMajor()}");
     }
 
     [Fact]

@@ -20,7 +20,7 @@ sandbox/up.sh >/dev/null
 docker rm -f sbx-production-mysql sbx-production-redis >/dev/null
 export AWS_ECR_URL=127.0.0.1:5000 REGISTRY_LOGIN=basic REGISTRY_USER=pipeline
 REGISTRY_PASSWORD=$(<"${PIPELINE_SANDBOX_DIR:-$HOME/.pipeline-sandbox}/registry/password"); export REGISTRY_PASSWORD
-export BASE_IMAGE=127.0.0.1:5000/sandbox/node:18 MYSQL_IMAGE=$mysql REDIS_IMAGE=$redis
+export BASE_IMAGE=127.0.0.1:5000/sandbox/node:24 MYSQL_IMAGE=$mysql REDIS_IMAGE=$redis
 
 # Whatever happens, the engine gets the dependency images back and the sandbox its containers.
 trap './build.sh Restore --cache-dir "$work/warm" >/dev/null 2>&1 || true; rm -rf "$work"; sandbox/up.sh >/dev/null || true' EXIT

@@ -134,7 +134,7 @@ public sealed class PipelineHost : IDisposable
         }
     }
 
-    /// <summary>The run summary: one line per target, then what the stages produced.</summary>
+    /// <summary>The run summary, the only one printed: one line per target, then what the stages produced.</summary>
     public void Finish()
     {
         if (_outcomes.Count == 0) return;
@@ -144,8 +144,11 @@ public sealed class PipelineHost : IDisposable
             Log.Info($"  {target,-20} {outcome,-10} {duration.TotalSeconds,6:0.0} s");
         foreach (var line in RunSummary.Lines) Log.Info("  " + line);
         StepSummary.AppendIfRequested(Environment.GetEnvironmentVariable, StepSummary.Render(_runId, _outcomes, RunSummary.Lines));
-        // A cancelled run ends with the signal's conventional code, not Cake's generic 1.
-        if (SignalExitCode != 0) Exit(SignalExitCode);
+        // A failed run ends here, with the code Cake would give it: Cake 7.0.0 prints its own task table after a
+        // failure even with NoReport set (build/cake.config; it checks the setting on success only), and that table
+        // calls skipped and dry-run targets "Succeeded". A cancelled run ends with the signal's conventional code.
+        var code = RunExitCode.For(_outcomes.Select(o => o.Outcome), SignalExitCode);
+        if (code != 0) Exit(code);
     }
 
     public void Dispose()

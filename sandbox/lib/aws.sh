@@ -53,8 +53,8 @@ ensure_aws_build() {
   [[ -s "$AWS_BIN/AwsEndpoint.dll" && -r $stamp && $(<"$stamp") == "$hash" ]] && return 0
   command -v dotnet >/dev/null || die "dotnet not found: the AWS endpoint is built with the .NET SDK (10.0); install it and rerun"
   step_start "building the AWS endpoint" "log: $log" >&2
-  DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet build "$AWS_PROJECT/AwsEndpoint.csproj" -c Release -o "$AWS_BIN" \
-    >"$log" 2>&1 9>&- || { tail -n 20 "$log" >&2; die "build of sandbox/AwsEndpoint failed (log: $log)"; }
+  run_logged "$log" env DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet build "$AWS_PROJECT/AwsEndpoint.csproj" -c Release -o "$AWS_BIN" \
+    || die "build of sandbox/AwsEndpoint failed (log: $log)"
   echo "$hash" >"$stamp"
   step_end >&2
   echo built
@@ -76,8 +76,7 @@ start_aws_endpoint() {
     sleep 0.2
   done
   if [[ $(aws_endpoint_status) != "$AWS_BANNER"* ]]; then
-    printf '%s\n' "--- last lines of $AWS_LOG ---" >&2
-    tail -n 20 "$AWS_LOG" >&2 || true
+    log_tail "$AWS_LOG"
     local pid; pid=$(pid_alive "$AWS_PID" AwsEndpoint.dll) && stop_pid "$pid" aws-endpoint 5
     die "the AWS endpoint did not answer on $AWS_ENDPOINT within ${AWS_WAIT_S}s; read the log above (port 4566 taken? check: ss -ltnp 'sport = :4566')"
   fi

@@ -5,6 +5,7 @@
 STATE="${PIPELINE_SANDBOX_DIR:-$HOME/.pipeline-sandbox}"
 # sandbox.json promises absolute paths, and daemons outlive the caller's working directory.
 [[ $STATE == /* ]] || STATE="$PWD/$STATE"
+LOG_DIR="$STATE/logs"
 REGISTRY_ADDR=127.0.0.1:5000
 REGISTRY_USER=pipeline
 # The pipeline speaks API 1.41 (dockerd 20.10 on Debian 12); pin it so both see the same shapes.
@@ -28,6 +29,21 @@ step_start() { _step_label="$1"; _step_t0=$EPOCHREALTIME; log "$1${2:+ ($2)} ...
 step_end() {
   local dt; dt=$(awk -v a="$_step_t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}')
   log "$_step_label: done in ${dt}s${1:+ ($1)}"
+}
+
+# A long step's output goes to its log, not the terminal: on a first run apt-get, debootstrap and docker build print
+# hundreds of lines ("Reading database ... 45%") that bury the step lines. On failure the log's last lines show why.
+# 9>&-: fd 9 is up.sh's lock, and a build server a step leaves running (dotnet's) would otherwise hold it forever.
+run_logged() {
+  local log="$1" rc=0; shift
+  mkdir -p "$(dirname "$log")"
+  "$@" </dev/null >"$log" 2>&1 9>&- || rc=$?
+  ((rc == 0)) || log_tail "$log"
+  return "$rc"
+}
+log_tail() {
+  printf '[sandbox] --- last 30 lines of %s ---\n' "$1" >&2
+  tail -n 30 "$1" >&2 || true
 }
 
 SUMMARY=()

@@ -51,8 +51,7 @@ ensure_engine() {
     sleep 0.5
   done
   if ! engine_ping; then
-    printf '%s\n' "--- last lines of $ENGINE_LOG ---" >&2
-    tail -n 25 "$ENGINE_LOG" >&2 || true
+    log_tail "$ENGINE_LOG"
     # A daemon that never answered is broken, not slow: stop it rather than leave it to grab the socket later.
     local pid; pid=$(pid_alive "$ENGINE_PID" dockerd) && { warn "stopping the unresponsive dockerd (pid $pid)"; stop_pid "$pid" dockerd 10; }
     rm -f "$ENGINE_PID"

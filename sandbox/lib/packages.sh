@@ -72,20 +72,27 @@ with_services_blocked() {
   return "$rc"
 }
 
+# The commands go into the step's log with a "+ " line each, so its tail says which one failed.
+install_packages() {
+  # Another apt run (a parallel setup script) holds the lock for a while: wait for it instead of failing.
+  local apt=(apt-get -o DPkg::Lock::Timeout=120)
+  echo "+ apt-get update"
+  with_services_blocked "${apt[@]}" update -qq || return
+  echo "+ apt-get install $*"
+  with_services_blocked "${apt[@]}" install -y -qq --no-install-recommends "$@"
+}
+
 ensure_packages() {
-  local missing
+  local missing log="$LOG_DIR/packages.log"
   mapfile -t missing < <(missing_packages)
   if ((${#missing[@]} == 0)); then
     summary packages "ok"
     return
   fi
-  step_start "installing ${missing[*]}"
+  step_start "installing ${missing[*]}" "log: $log"
   export DEBIAN_FRONTEND=noninteractive
-  # Another apt run (a parallel setup script) holds the lock for a while: wait for it instead of failing.
-  local apt=(apt-get -o DPkg::Lock::Timeout=120)
-  with_services_blocked "${apt[@]}" update -qq || die "apt-get update failed (see above); check the apt sources and the network"
-  with_services_blocked "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" \
-    || die "apt-get install ${missing[*]} failed (see above)"
+  run_logged "$log" install_packages "${missing[@]}" \
+    || die "installing ${missing[*]} failed (log: $log); check the apt sources and the network"
   step_end
   summary packages "installed ${missing[*]}"
 }

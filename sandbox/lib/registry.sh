@@ -75,8 +75,7 @@ start_registry() {
     sleep 0.2
   done
   if [[ $(registry_status) != 401 ]]; then
-    printf '%s\n' "--- last lines of $REG_LOG ---" >&2
-    tail -n 20 "$REG_LOG" >&2 || true
+    log_tail "$REG_LOG"
     die "docker-registry did not answer 401 on http://$REGISTRY_ADDR/v2/ within ${REG_WAIT_S}s; read the log above (port 5000 taken?)"
   fi
   step_end

@@ -126,7 +126,7 @@ ensure_host_engine() {
     pid_running "$dir/dockerd.pid" || break
     sleep 0.2
   done
-  tail -n 20 "$dir/dockerd.log" >&2 || true
+  log_tail "$dir/dockerd.log"
   stop_host_engine "$host"
   die "$host's dockerd did not answer on $(host_socket "$host") (log above: $dir/dockerd.log)"
 }

@@ -21,8 +21,8 @@ public sealed record TestCounts(int Passed, int Failed, int Cancelled = 0, int S
 
 /// <summary>
 /// Reads the counts from node's test runner output: "# pass N", "# fail N", "# cancelled N", "# skipped N",
-/// "# todo N" from the TAP reporter (the default without a terminal), "ℹ pass N" etc. from the spec reporter.
-/// A run that crashed before its summary has none: null.
+/// "# todo N" from the TAP reporter (the sample app asks for it), "ℹ pass N" etc. from the spec reporter (node's
+/// default since node 23, terminal or not). A run that crashed before its summary has none: null.
 /// </summary>
 public static partial class NodeTestSummary
 {

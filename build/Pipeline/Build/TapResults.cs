@@ -13,10 +13,11 @@ public sealed record TestCaseResult(
 public enum TestOutcome { Passed, Failed, Skipped }
 
 /// <summary>
-/// Reads the test points of node's TAP output (the runner's format without a terminal): `# Subtest:` opens a
-/// level, `ok`/`not ok` closes it, and the YAML block after it says whether it was a suite, how long it took and
-/// why it failed. Suites become paths, tests become cases. Written by hand: no TAP reader is served here, and
-/// node's nesting by indentation is all it takes.
+/// Reads the test points of node's TAP output (`--test-reporter=tap`, which the sample app's `npm test` passes: since
+/// node 23 the runner's default is the spec reporter, terminal or not): `# Subtest:` opens a level, `ok`/`not ok`
+/// closes it, and the YAML block after it says whether it was a suite, how long it took and why it failed. Suites
+/// become paths, tests become cases. Written by hand: no TAP reader is served here, and node's nesting by indentation
+/// is all it takes.
 /// </summary>
 public static partial class TapResults
 {

@@ -13,7 +13,7 @@ public static class StepSummary
 
     public static string Render(string runId, IReadOnlyList<(string Target, string Outcome, TimeSpan Duration)> outcomes, IEnumerable<string> results)
     {
-        var failed = outcomes.Any(o => o.Outcome is "failed" or "cancelled");
+        var failed = RunExitCode.Failed(outcomes.Select(o => o.Outcome));
         var text = new StringBuilder();
         text.AppendLine($"### Pipeline run `{runId}`: {(failed ? "failed" : "succeeded")}");
         text.AppendLine();

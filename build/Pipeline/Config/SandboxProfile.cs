@@ -8,7 +8,8 @@ public sealed record SandboxProfile(string Directory)
 {
     public const string Registry = "127.0.0.1:5000";
     public const string RegistryUser = "pipeline";
-    public const string NodeImage = Registry + "/sandbox/node:18";
+    // The tag is the major of NODE_VERSION in sandbox/fixtures/node/versions.sh (a unit test checks).
+    public const string NodeImage = Registry + "/sandbox/node:24";
     public const string MysqlImage = Registry + "/sandbox/mariadb:10.11";
     public const string RedisImage = Registry + "/sandbox/redis:7.0";
     public const string AwsEndpoint = "http://127.0.0.1:4566";

@@ -19,7 +19,7 @@ namespace AwsEndpoint.Tests.Ecs;
 /// removes every container and network its tasks made, which <see cref="DisposeAsync"/> checks.</summary>
 public sealed class EcsEndpoint : IAsyncDisposable
 {
-    public const string NodeImage = "127.0.0.1:5000/sandbox/node:18";
+    public const string NodeImage = "127.0.0.1:5000/sandbox/node:24";
     public const string Socket = "/var/run/docker.sock";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private WebApplication? _app;

@@ -4,9 +4,9 @@ using Pipeline.Build;
 namespace Pipeline.Tests.Build;
 
 /// <summary>
-/// Node's TAP output read into test cases and written as JUnit XML. The inputs are real runner output: node 20's
-/// (a failing, a skipped and a todo test, nested suites, a top-level test) and node 18's as the sample app's Test
-/// run printed it.
+/// Node's TAP output read into test cases and written as JUnit XML. The inputs are real runner output: node 20's and
+/// node 24's (a failing, a skipped and a todo test, nested suites, a top-level test) and node 18's as the sample
+/// app's Test run printed it.
 /// </summary>
 public sealed class TapResultsTests
 {
@@ -88,6 +88,90 @@ ok 2 - top-level test
 # duration_ms 132.401691
 """;
 
+    // The same test file under node v24.22.3 (the sandbox's node image): each test point's block now says its type.
+    private const string Node24 = """
+TAP version 13
+# Subtest: outer suite
+    # Subtest: passes
+    ok 1 - passes
+      ---
+      duration_ms: 0.534162
+      type: 'test'
+      ...
+    # Subtest: fails with a diff
+    not ok 2 - fails with a diff
+      ---
+      duration_ms: 0.982916
+      type: 'test'
+      location: '/app/test/t.test.js:5:3'
+      failureType: 'testCodeFailure'
+      error: |-
+        Expected values to be strictly equal:
+        
+        1 !== 2
+        
+      code: 'ERR_ASSERTION'
+      name: 'AssertionError'
+      expected: 2
+      actual: 1
+      operator: 'strictEqual'
+      stack: |-
+        TestContext.<anonymous> (/app/test/t.test.js:5:42)
+        Test.runInAsyncScope (node:async_hooks:227:14)
+        Test.run (node:internal/test_runner/test:1402:25)
+        Suite.processPendingSubtests (node:internal/test_runner/test:974:18)
+        Test.postRun (node:internal/test_runner/test:1542:19)
+        Test.run (node:internal/test_runner/test:1467:12)
+        async Promise.all (index 0)
+        async Suite.run (node:internal/test_runner/test:1905:7)
+        async startSubtestAfterBootstrap (node:internal/test_runner/harness:387:3)
+      ...
+    # Subtest: inner
+        # Subtest: is skipped
+        ok 1 - is skipped # SKIP not today
+          ---
+          duration_ms: 0.245344
+          type: 'test'
+          ...
+        # Subtest: is todo
+        ok 2 - is todo # TODO
+          ---
+          duration_ms: 1.211174
+          type: 'test'
+          ...
+        1..2
+    ok 3 - inner
+      ---
+      duration_ms: 1.856771
+      type: 'suite'
+      ...
+    1..3
+not ok 1 - outer suite
+  ---
+  duration_ms: 8.888169
+  type: 'suite'
+  location: '/app/test/t.test.js:3:1'
+  failureType: 'subtestsFailed'
+  error: '1 subtest failed'
+  code: 'ERR_TEST_FAILURE'
+  ...
+# Subtest: top-level test
+ok 2 - top-level test
+  ---
+  duration_ms: 0.106208
+  type: 'test'
+  ...
+1..2
+# tests 5
+# suites 2
+# pass 2
+# fail 1
+# cancelled 0
+# skipped 1
+# todo 1
+# duration_ms 349.767535
+""";
+
     private const string Node18 = """
 TAP version 13
 # Subtest: GET /healthcheck
@@ -142,6 +226,15 @@ ok 1 - GET /healthcheck
         Assert.Contains("1 !== 2", failed.Message);
         Assert.DoesNotContain("ERR_ASSERTION", failed.Message);
         Assert.InRange(failed.Duration.TotalMilliseconds, 1.5445, 1.5446); // 1.544518 ms, to the tick
+    }
+
+    [Fact]
+    public void Node_24_output_reads_as_node_20_output_does()
+    {
+        static string[] Read(string tap) => [.. Parse(tap).Select(c => $"{c.SuitePath} › {c.Name}: {c.Outcome}")];
+        Assert.Equal(Read(Node20), Read(Node24));
+        Assert.Contains("1 !== 2", Assert.Single(Parse(Node24), c => c.Outcome == TestOutcome.Failed).Message);
+        Assert.Equal(new TestCounts(2, 1, Skipped: 1, Todo: 1), NodeTestSummary.Parse(Node24.Split('\n')));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Pipeline.Build;
+using Pipeline.Config;
 using Pipeline.Docker;
 using Pipeline.Staging;
 using Pipeline.Tests.EndToEnd;
@@ -39,7 +40,7 @@ public sealed class RehearsalWorld : IAsyncDisposable
         {
             [(string)json["mysql-image"]!] = $"{Registry}/sandbox/mariadb:10.11",
             [(string)json["redis-image"]!] = $"{Registry}/sandbox/redis:7.0",
-            [baseImage] = $"{Registry}/sandbox/node:18",
+            [baseImage] = SandboxProfile.NodeImage,
         };
         foreach (var (pinned, standIn) in PinnedImages)
         {

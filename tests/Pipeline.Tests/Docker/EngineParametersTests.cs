@@ -87,7 +87,7 @@ public sealed class EngineParametersTests
     [InlineData("redis", "redis", null, null, "docker.io")]
     [InlineData("redis:7.0", "redis", "7.0", null, "docker.io")]
     [InlineData("library/redis:7.0", "library/redis", "7.0", null, "docker.io")]
-    [InlineData("127.0.0.1:5000/sandbox/node:18", "127.0.0.1:5000/sandbox/node", "18", null, "127.0.0.1:5000")]
+    [InlineData("127.0.0.1:5000/sandbox/node:24", "127.0.0.1:5000/sandbox/node", "24", null, "127.0.0.1:5000")]
     [InlineData("localhost/app", "localhost/app", null, null, "localhost")]
     [InlineData("127.0.0.1:5000/app@sha256:0123456789abcdef0123456789abcdef", "127.0.0.1:5000/app", null, "sha256:0123456789abcdef0123456789abcdef", "127.0.0.1:5000")]
     [InlineData("ecr.example.com/app:1@sha256:0123456789abcdef0123456789abcdef", "ecr.example.com/app", "1", "sha256:0123456789abcdef0123456789abcdef", "ecr.example.com")]

@@ -60,6 +60,30 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task A_run_prints_only_the_pipelines_summary_which_names_skipped_targets_as_skipped()
+    {
+        // Every target skipped: nothing runs, so no sandbox is needed.
+        var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild", "--skip", "Restore,DockerBuild"]);
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(@"Restore +skipped", output);
+        Assert.Matches(@"DockerBuild +skipped", output);
+        Assert.DoesNotContain("Succeeded", output); // Cake's own task table
+    }
+
+    [Fact]
+    public async Task A_failed_run_prints_only_the_pipelines_summary_and_exits_1()
+    {
+        // A repository no build makes: the testing image is missing, so Test fails before it starts anything.
+        var (exitCode, output) = await BuildScript.RunAsync(
+            ["Test", "--skip", "Restore,DockerBuild,StartDeps", "--repository", "no-such-app-" + Guid.NewGuid().ToString("N")[..8]],
+            new Dictionary<string, string> { ["PIPELINE_SANDBOX"] = "off" });
+        Assert.True(exitCode == 1, output);
+        Assert.Matches(@"Restore +skipped", output);
+        Assert.Matches(@"Test +failed", output);
+        Assert.DoesNotContain("Succeeded", output);
+    }
+
+    [Fact]
     public async Task Without_an_engine_the_build_fails_saying_what_to_do()
     {
         var (exitCode, output) = await BuildScript.RunAsync(["DockerBuild"], new Dictionary<string, string>

@@ -5,7 +5,7 @@
 # Usage: sandbox/up.sh [--without PART[,PART]] [--rebuild [KEY...]]
 #   --without: leave these parts unchecked (staging: the SSH hosts and load balancer; ecs: the ECS service);
 #              ./build.sh passes the parts its targets do not use
-#   --rebuild: rebuild and re-push the fixture images named (debian node mysql redis nginx), or all of them
+#   --rebuild: rebuild and re-push the fixture images named (debian node mysql redis nginx postgres), or all of them
 set -euo pipefail
 
 SANDBOX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,7 +18,7 @@ source "$SANDBOX_DIR/lib/aws.sh"
 source "$SANDBOX_DIR/lib/staging.sh"
 source "$SANDBOX_DIR/lib/ecs.sh"
 
-USAGE="usage: sandbox/up.sh [--without staging,ecs] [--rebuild [debian|node|mysql|redis|nginx ...]]"
+USAGE="usage: sandbox/up.sh [--without staging,ecs] [--rebuild [debian|node|mysql|redis|nginx|postgres ...]]"
 WITHOUT=","
 while (($#)); do
   case "$1" in

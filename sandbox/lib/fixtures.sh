@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Offline fixture images: nothing can be pulled from Docker Hub here, so the sandbox makes its own
-# debian/node/mariadb/redis/nginx images from the apt mirror and keeps them in the local registry.
+# debian/node/mariadb/redis/nginx/postgres images from the apt mirror and keeps them in the local registry.
 
 FIXTURES_SRC="$SANDBOX_DIR/fixtures"
 BUILD_DIR="$STATE/build"
@@ -14,6 +14,7 @@ FIXTURE_IMAGES=(
   "mysql=$REGISTRY_ADDR/sandbox/mariadb:10.11"
   "redis=$REGISTRY_ADDR/sandbox/redis:7.0"
   "nginx=$REGISTRY_ADDR/sandbox/nginx:1.22"
+  "postgres=$REGISTRY_ADDR/sandbox/postgres:15"
 )
 # Recipe folder under sandbox/fixtures for each key (debian has none: it is debootstrapped).
 fixture_dir() { case "$1" in mysql) echo mariadb ;; *) echo "$1" ;; esac; }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Makes this machine ready to run the pipeline locally with no cloud account: Docker engine, an
 # authenticated registry on 127.0.0.1:5000, the AWS (ECR) endpoint on 127.0.0.1:4566 and offline
-# fixture images. Idempotent; a second run is fast.
-# Usage: sandbox/up.sh [--without PART[,PART]] [--rebuild [KEY...]]
-#   --without: leave these parts unchecked (staging: the SSH hosts and load balancer; ecs: the ECS service);
-#              ./build.sh passes the parts its targets do not use
+# fixture images, the staging hosts and the ECS cluster; with --app, also one app's services, env file, load
+# balancer block and ECS service. Idempotent; a second run is fast.
+# Usage: sandbox/up.sh [--without PART[,PART]] [--app PROFILE.json] [--rebuild [KEY...]]
+#   --without: leave these parts unchecked (staging: the SSH hosts and load balancer; ecs: the ECS cluster and
+#              services); ./build.sh passes the parts its targets do not use
+#   --app:     provision this app too (sandbox/README.md, "Apps"); apps provisioned before stay as they are
 #   --rebuild: rebuild and re-push the fixture images named (debian node mysql redis nginx postgres), or all of them
 set -euo pipefail
 
@@ -18,8 +20,9 @@ source "$SANDBOX_DIR/lib/aws.sh"
 source "$SANDBOX_DIR/lib/staging.sh"
 source "$SANDBOX_DIR/lib/ecs.sh"
 
-USAGE="usage: sandbox/up.sh [--without staging,ecs] [--rebuild [debian|node|mysql|redis|nginx|postgres ...]]"
+USAGE="usage: sandbox/up.sh [--without staging,ecs] [--app PROFILE.json] [--rebuild [debian|node|mysql|redis|nginx|postgres ...]]"
 WITHOUT=","
+APP_FILE=""
 while (($#)); do
   case "$1" in
     --without)
@@ -29,8 +32,11 @@ while (($#)); do
         WITHOUT+="$part,"
       done
       shift 2 ;;
+    --app)
+      (($# >= 2)) || die "--app needs the app's profile file ($USAGE)"
+      APP_FILE="$2"; shift 2 ;;
     --rebuild) shift; SANDBOX_REBUILD="${*:-all}"; break ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' ($USAGE)" ;;
   esac
 done
@@ -44,7 +50,8 @@ write_sandbox_json() {
   done
   jq -n --arg r "$REGISTRY_ADDR" --arg u "$REGISTRY_USER" --arg p "$REG_PASSWORD" --argjson i "$images" \
     --argjson aws "$(aws_sandbox_json)" --argjson staging "$(staging_sandbox_json)" --argjson ecs "$(ecs_sandbox_json)" \
-    '{registry: $r, registryUser: $u, registryPasswordFile: $p, images: $i, aws: $aws, staging: $staging, ecs: $ecs}' >"$out.tmp"
+    --argjson apps "$(apps_sandbox_json)" \
+    '{registry: $r, registryUser: $u, registryPasswordFile: $p, images: $i, aws: $aws, staging: $staging, ecs: $ecs, apps: $apps}' >"$out.tmp"
   mv "$out.tmp" "$out"
 }
 
@@ -61,13 +68,14 @@ write_up_record() {
     for host in "${STAGING_HOSTS[@]}"; do procs+=("$(host_dir "$host")/sshd.pid=sshd" "$(host_dir "$host")/dockerd.pid=dockerd"); done
     procs+=("$LB_DIR/nginx.pid=nginx")
   fi
-  local json="[]"
+  local json="[]" app=null
+  [[ -z $APP_FILE ]] || app=$(jq -cn --arg n "$APP_NAME" --arg s "$APP_PROFILE_SHA" '{name: $n, profileSha: $s}')
   for entry in "${procs[@]}"; do
     [[ -f ${entry%=*} ]] || continue
     json=$(jq -c --arg f "${entry%=*}" --arg m "${entry##*=}" '. + [{pidFile: $f, match: $m}]' <<<"$json")
   done
   jq -n --arg s "$SANDBOX_DIR" --argjson p "$(printf '%s\n' "${parts[@]}" | jq -R . | jq -sc 'map(select(length > 0))')" \
-    --argjson procs "$json" '{sandbox: $s, parts: $p, processes: $procs}' >"$out.tmp"
+    --argjson procs "$json" --argjson app "$app" '{sandbox: $s, parts: $p, processes: $procs, app: $app}' >"$out.tmp"
   mv "$out.tmp" "$out"
 }
 
@@ -75,6 +83,8 @@ main() {
   local t0=$EPOCHREALTIME
   rm -f "$STATE/up.json"
   check_host
+  # A bad profile stops us before anything changes.
+  [[ -z $APP_FILE ]] || load_app_profile "$APP_FILE"
   mkdir -p "$STATE"
   # down.sh --purge deletes the state dir only if it carries this marker (never a mistyped $HOME).
   [[ -e "$STATE/.pipeline-sandbox" ]] || echo "state dir of sandbox/up.sh; sandbox/down.sh --purge deletes it" >"$STATE/.pipeline-sandbox"
@@ -87,10 +97,16 @@ main() {
   ensure_registry
   ensure_aws_endpoint
   ensure_fixtures
-  if wanted staging; then ensure_staging; else summary staging "not checked (--without staging)"; fi
+  local slot=""
+  if [[ -n $APP_FILE ]]; then
+    slot=$(assign_app_slot "$APP_NAME" "$APP_PROFILE")
+    record_app "$APP_NAME" "$APP_PROFILE" "$APP_PROFILE_SHA" "$slot"
+    summary app "$APP_NAME: slot $slot (load balancer $(lb_slot_url "$slot"), app ports $(for h in "${STAGING_HOSTS[@]}"; do printf '%s ' "$(host_slot_app_port "$h" "$slot")"; done | sed 's/ $//'))"
+  fi
+  if wanted staging; then ensure_staging ${APP_FILE:+"$APP_PROFILE" "$slot"}; else summary staging "not checked (--without staging)"; fi
   # Any other dockerd starting on this machine may have deleted docker0 meanwhile; every test container needs it.
   ensure_default_bridge_interface
-  if wanted ecs; then ensure_ecs; else summary ecs "not checked (--without ecs)"; fi
+  if wanted ecs; then ensure_ecs ${APP_FILE:+"$APP_PROFILE"}; else summary ecs "not checked (--without ecs)"; fi
   write_sandbox_json
   summary sandbox.json "$STATE/sandbox.json"
   write_up_record

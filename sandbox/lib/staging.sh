@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Two staging hosts on this one machine, staging-1 and staging-2, each as close to a separate box as we can
 # get without VMs: its own sshd (own host key, own port), its own dockerd (own socket, data-root, exec-root,
-# bridge, subnet, containerd), its own MySQL and Redis containers, its own $HOME. The nginx load balancer in
-# front of them lives in staging_lb.sh, their keys and sshd in staging_ssh.sh. Sourced by up.sh, down.sh and staging/lb.sh.
+# bridge, subnet, containerd), its own $HOME, and per app (apps.sh) the service containers that app needs, its
+# schema and env file. The nginx load balancer in front of them (one block per app slot) lives in staging_lb.sh,
+# their keys and sshd in staging_ssh.sh. Sourced by up.sh, down.sh and staging/lb.sh.
 
 # shellcheck disable=SC2153  # STATE comes from common.sh
 STAGING_DIR="$STATE/staging"
@@ -13,18 +14,22 @@ STAGING_NETWORK=staging
 STAGING_LABEL=pipeline.sandbox.staging
 STAGING_HOSTS=(staging-1 staging-2)
 STAGING_ENGINE_WAIT_S=30
-STAGING_MYSQL_WAIT_S=90
-STAGING_SCHEMA="$SANDBOX_DIR/../docker/database.sql"
+# Containers up.sh starts for an app's services also carry the app that first asked for them (informational:
+# services are shared by name between apps).
+APP_LABEL=pipeline.sandbox.app
 
 # Per-host facts, all derived from the host's number n (staging-n), so adding staging-3 is one array entry.
 # 10.213.0.0/16 is outside every default pool of the main engine (172.17-31.0.0/16, 192.168.0.0/16).
 host_n()       { echo "${1##*-}"; }
 host_dir()     { echo "$STAGING_DIR/$1"; }
 host_ssh_port(){ echo $((2221 + $(host_n "$1"))); }
+# The app port of slot 0 (3001, 3002); slot k's is slot_app_port k n (apps.sh).
 host_app_port(){ echo $((3000 + $(host_n "$1"))); }
+host_slot_app_port() { slot_app_port "$2" "$(host_n "$1")"; }
 host_socket()  { echo "$(host_dir "$1")/docker.sock"; }
 host_home()    { echo "$(host_dir "$1")/home"; }
-host_env_file(){ echo "$(host_home "$1")/sample-app.env"; }
+# sandbox.json's top-level staging.hosts[].envFile keeps the slot-0 app's name for compatibility; apps.<name> has each app's.
+host_env_file(){ echo "$(host_home "$1")/${2:-sample-app.env}"; }
 host_subnet()  { echo "10.213.$(host_n "$1").0/24"; }
 host_default_bridge() { echo "sbxd-$1"; }   # the engine's default bridge, never used by containers
 host_bridge()  { echo "sbx-$1"; }   # the `staging` network's bridge; IFNAMSIZ allows 15 characters
@@ -153,103 +158,120 @@ ensure_host_network() {
     "$STAGING_NETWORK" >/dev/null || die "$host: could not create the docker network $STAGING_NETWORK"
 }
 
-# name image volume-mount: the long-lived dependencies of the app, like on the original staging box.
-host_service_spec() {
-  case "$1" in
-    mysql) echo "$(fixture_image mysql) mysql-data:/var/lib/mysql" ;;
-    redis) echo "$(fixture_image redis) redis-data:/var/lib/redis" ;;
-  esac
-}
-
-# "name state id" of this host's sandbox containers: one Engine API call for all of them (keeps up.sh fast).
+# "name state id image imageId" of this host's sandbox containers: one Engine API call for all of them (keeps up.sh fast).
 host_containers() {
   host_engine "$1" GET "/containers/json?all=1" -G --data-urlencode "filters={\"label\":[\"$STAGING_LABEL\"]}" \
-    | jq -r '.[] | "\(.Names[0] | ltrimstr("/")) \(.State) \(.Id)"'
+    | jq -r '.[] | "\(.Names[0] | ltrimstr("/")) \(.State) \(.Id) \(.Image) \(.ImageID) \(.Labels["'"$APP_LABEL"'"] // "-")"'
 }
 
+# One service of an app on one host: a container named after the service, on the `staging` network with the
+# service name as alias, shared with every other app that names the same service (and so the same image).
+# Appends to APP_DID what it did.
 ensure_host_service() {
-  local host="$1" name="$2" containers="$3" image volume state
-  read -r image volume <<<"$(host_service_spec "$name")"
-  state=$(awk -v n="$name" '$1 == n {print $2}' <<<"$containers")
+  local host="$1" app="$2" service="$3" containers="$4" name image row state cimage cimage_id owner volume args=()
+  name=$(jq -r .name <<<"$service"); image=$(jq -r .image <<<"$service")
+  row=$(awk -v n="$name" '$1 == n' <<<"$containers")
+  read -r _ state _ cimage cimage_id owner <<<"$row"
+  if [[ -n $row && $cimage != "$image" ]]; then
+    # The tag may have moved on since the container was made (a --rebuild): same image if the ids agree.
+    local want_id; want_id=$(host_engine "$host" GET "/images/$image/json" 2>/dev/null | jq -r '.Id // empty' 2>/dev/null || true)
+    [[ -n $want_id && $want_id == "$cimage_id" ]] \
+      || die "$host: app $app wants its service '$name' from $image, but the container '$name' there runs $cimage (started for app ${owner/#-/unknown}); services are shared by name between apps, so give one of them another service name, or remove the old one (docker --host unix://$(host_socket "$host") rm -f $name) and rerun"
+  fi
   case "$state" in
     running) return ;;
     "")
       host_pull "$host" "$image"
+      volume=$(service_data_dir "$image")
+      [[ -n $volume ]] && args+=(--volume "$name-data:$volume")
+      mapfile -t -O "${#args[@]}" args < <(jq -r '(.env // {}) | to_entries[] | "--env", "\(.key)=\(.value)"' <<<"$service")
       host_docker "$host" run --detach --name "$name" --network "$STAGING_NETWORK" --network-alias "$name" \
-        --restart unless-stopped --label "$STAGING_LABEL=$host" --volume "$volume" \
+        --restart unless-stopped --label "$STAGING_LABEL=$host" --label "$APP_LABEL=$app" "${args[@]}" \
         --log-driver json-file --log-opt max-size=10m --log-opt max-file=3 "$image" >/dev/null \
-        || die "$host: could not start the $name container" ;;
+        || die "$host: could not start the $name container for app $app" ;;
     *) host_docker "$host" start "$name" >/dev/null || die "$host: could not start the $name container (was $state)" ;;
   esac
-  STAGING_DID+=("$name started")
+  APP_DID+=("$name started")
 }
 
-wait_host_mysql() {
-  local host="$1" i
-  for ((i = 0; i < STAGING_MYSQL_WAIT_S * 4; i++)); do
-    host_docker "$host" exec mysql mariadb-admin ping --silent >/dev/null 2>&1 && return
-    sleep 0.25
-  done
-  die "$host: mysql did not accept connections within ${STAGING_MYSQL_WAIT_S}s (docker --host unix://$(host_socket "$host") logs mysql)"
-}
-
-# Imported once per mysql container (and again only if database.sql changes; it is idempotent anyway).
-# When anything (re)started, wait for mysql anyway: up.sh's "ready" means a deploy can start right away.
-ensure_host_schema() {
-  local host="$1" containers="$2" marker id want
-  marker="$(host_dir "$host")/schema.imported"
-  id=$(awk '$1 == "mysql" {print $3}' <<<"$containers")
-  want="$id $(sha256sum <"$STAGING_SCHEMA" | cut -c1-16)"
-  if [[ -r $marker && $(<"$marker") == "$want" ]]; then
-    ((${#STAGING_DID[@]} == 0)) || wait_host_mysql "$host"
+# Imported once per (app, service, container, schema content); again only if one of them changes. When anything
+# on the host (re)started, wait for the service anyway: up.sh's "ready" means a deploy can start right away.
+ensure_host_service_schema() {
+  local host="$1" app="$2" service="$3" containers="$4" waited_for="$5" name marker id want logs what
+  name=$(jq -r .name <<<"$service")
+  what="$host: app $app's service $name"
+  logs="docker --host unix://$(host_socket "$host") logs $name"
+  APP_DOCKER=(host_docker "$host")
+  if [[ $(jq -c .schema <<<"$service") == null ]]; then
+    [[ -z $waited_for ]] || wait_service_ready "$name" "$what" "$logs" "$(jq -c .ready <<<"$service")"
     return
   fi
-  wait_host_mysql "$host"
-  host_docker "$host" exec -i mysql mariadb <"$STAGING_SCHEMA" \
-    || die "$host: importing docker/database.sql failed (mysql logs: docker --host unix://$(host_socket "$host") logs mysql)"
+  marker="$(host_dir "$host")/schema/$app.$name.imported"
+  id=$(awk -v n="$name" '$1 == n {print $3}' <<<"$containers")
+  want="$id $(sha256sum <"$(jq -r .schema.file <<<"$service")" | cut -c1-16)"
+  if [[ -r $marker && $(<"$marker") == "$want" ]]; then
+    [[ -z $waited_for ]] || wait_service_ready "$name" "$what" "$logs" "$(jq -c .ready <<<"$service")"
+    return
+  fi
+  wait_service_ready "$name" "$what" "$logs" "$(jq -c .ready <<<"$service")"
+  import_service_schema "$name" "$what" "$logs" "$service" "$app"
+  mkdir -p "$(dirname "$marker")"
   echo "$want" >"$marker"
-  STAGING_DID+=("schema imported")
+  APP_DID+=("$name schema imported")
 }
 
-# Like the original's ~/awesome-project.env: what the app container gets with --env-file on this host.
+# Like the original's ~/awesome-project.env: what the app container gets with --env-file on this host, the
+# profile's env verbatim. Mode 600; rewritten only when it changed.
 ensure_host_env_file() {
-  local host="$1"
-  write_if_changed "$(host_env_file "$host")" "# Written by sandbox/up.sh: the app's settings on $host (docker run --env-file).
-NODE_ENV=staging
-MYSQL_HOST=mysql
-MYSQL_PORT=3306
-MYSQL_USER=root
-MYSQL_PASSWORD=
-MYSQL_DATABASE=sample_app
-REDIS_HOST=redis
-REDIS_PORT=6379" >/dev/null
-  chmod 600 "$(host_env_file "$host")"
+  local host="$1" profile="$2" file changed
+  file=$(host_env_file "$host" "$(jq -r .envFileName <<<"$profile")")
+  changed=$(umask 077; write_if_changed "$file" "$(jq -r '.env | to_entries[] | "\(.key)=\(.value)"' <<<"$profile")")
+  chmod 600 "$file"
+  [[ -z $changed ]] || APP_DID+=("~/${file##*/} written")
+}
+
+# An app's part of one host: its services (started, ready, schema imported) and env file.
+ensure_staging_app() {
+  local host="$1" profile="$2" slot="$3" app service services containers started=""
+  app=$(jq -r .name <<<"$profile")
+  mapfile -t services < <(jq -c '.services[]' <<<"$profile")
+  APP_DID=()
+  containers=$(host_containers "$host")
+  for service in "${services[@]}"; do ensure_host_service "$host" "$app" "$service" "$containers"; done
+  ((${#APP_DID[@]} == 0)) || { containers=$(host_containers "$host"); started=1; }
+  # The host's engine (re)started in this run: its containers came back with it and may not be ready yet.
+  ((${#STAGING_DID[@]} == 0)) || started=1
+  for service in "${services[@]}"; do ensure_host_service_schema "$host" "$app" "$service" "$containers" "$started"; done
+  ensure_host_env_file "$host" "$profile"
+  local text=ok names
+  names=$(jq -r '[.services[].name] | if length == 0 then "no services" else join("+") + " running" end' <<<"$profile")
+  if ((${#APP_DID[@]})); then text=$(printf '%s, ' "${APP_DID[@]}"); text=${text%, }; fi
+  summary "$host" "$app: $text (app port $(host_slot_app_port "$host" "$slot"), $names, ~/$(jq -r .envFileName <<<"$profile"))"
 }
 
 # ---------------------------------------------------------------- up / down / json -----------------------
 # Each step appends what it changed to STAGING_DID, for the host's summary line.
 ensure_staging_host() {
-  local host="$1" s
+  local host="$1"
   STAGING_DID=()
   ensure_host_engine "$host"
   ensure_forward_rule "$host"
   ensure_host_network "$host"
-  local containers; containers=$(host_containers "$host")
-  for s in mysql redis; do ensure_host_service "$host" "$s" "$containers"; done
-  ((${#STAGING_DID[@]} == 0)) || containers=$(host_containers "$host")
-  ensure_host_schema "$host" "$containers"
-  ensure_host_env_file "$host"
   ensure_host_sshd "$host"
   local did=ok detail
-  detail="ssh 127.0.0.1:$(host_ssh_port "$host"), app port $(host_app_port "$host"), mysql+redis running"
+  detail="ssh 127.0.0.1:$(host_ssh_port "$host"), engine unix://$(host_socket "$host")"
   if ((${#STAGING_DID[@]})); then did=$(printf '%s, ' "${STAGING_DID[@]}"); did=${did%, }; fi
   summary "$host" "$did ($detail)"
 }
 
+# $1, $2: the app to provision too (its profile JSON and slot), or nothing for the hosts alone.
 ensure_staging() {
+  local profile="${1:-}" slot="${2:-}" host
   ensure_staging_keys
-  local host
-  for host in "${STAGING_HOSTS[@]}"; do ensure_staging_host "$host"; done
+  for host in "${STAGING_HOSTS[@]}"; do
+    ensure_staging_host "$host"
+    [[ -z $profile ]] || ensure_staging_app "$host" "$profile" "$slot"
+  done
   ensure_lb
 }
 
@@ -294,6 +316,8 @@ staging_sandbox_json() {
        drainCommand: ($c + " drain {host}"), enableCommand: ($c + " enable {host}"), statusCommand: ($c + " status")}'
 }
 
+# shellcheck source=apps.sh
+source "$SANDBOX_DIR/lib/apps.sh"
 # shellcheck source=staging_ssh.sh
 source "$SANDBOX_DIR/lib/staging_ssh.sh"
 # shellcheck source=staging_lb.sh

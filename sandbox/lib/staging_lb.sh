@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# The staging load balancer: Debian's nginx with our own config, pid, logs and temp dirs in $STATE/staging/lb,
-# on 127.0.0.1:8080 in front of every staging host's app port. Hosts are drained and enabled by rewriting
-# upstream.conf (server ... down) and reloading; sandbox/staging/lb.sh is the command for that.
+# The staging load balancer: Debian's nginx with our own config, pid, logs and temp dirs in $STATE/staging/lb.
+# One server block per app slot k (apps.sh): 127.0.0.1:(8080+k) in front of every staging host's app port of
+# that slot; slot 0 (127.0.0.1:8080 -> 3001, 3002) always exists. Hosts are drained and enabled per slot by
+# rewriting upstream.conf (server ... down) and reloading; sandbox/staging/lb.sh is the command for that.
 # Sourced by staging.sh.
 
 LB_DIR="$STAGING_DIR/lb"
@@ -9,7 +10,7 @@ LB_ADDR=127.0.0.1:8080
 LB_URL="http://$LB_ADDR"
 LB_CONF="$LB_DIR/nginx.conf"
 LB_UPSTREAM="$LB_DIR/upstream.conf"
-LB_DRAINED="$LB_DIR/drained"        # one drained host name per line; survives up.sh and down.sh
+LB_DRAINED="$LB_DIR/drained"        # slot 0's drained hosts, one a line (slot k: drained-k); survive up.sh and down.sh
 LB_GENERATION="$LB_DIR/generation"  # bumped on every upstream change; the control socket reports the live one
 LB_CONTROL="$LB_DIR/control.sock"
 LB_PID="$LB_DIR/nginx.run.pid"
@@ -50,12 +51,17 @@ http {
     client_body_buffer_size 1m;
     proxy_max_temp_file_size 0;
 
+    # One upstream and one server per app slot, and the control server: all rendered together (one generation).
     include $LB_UPSTREAM;
+}
+EOF
+}
 
-    server {
-        listen $LB_ADDR;
+# The location of slot $1's server block.
+lb_location_conf() {
+  cat <<EOF
         location / {
-            proxy_pass http://staging_hosts;
+            proxy_pass http://$(lb_upstream_name "$1");
             proxy_set_header Host \$host;
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto \$scheme;
@@ -69,34 +75,49 @@ http {
             # Which host answered (tests count these; "a, b" means a failed and b answered).
             add_header X-Sandbox-Upstream \$upstream_addr always;
         }
-    }
-}
 EOF
 }
 
-lb_drained_hosts() { [[ -r $LB_DRAINED ]] && awk NF "$LB_DRAINED"; return 0; }
-lb_is_drained() { grep -qx -- "$1" <<<"$(lb_drained_hosts)"; }
+# Slot 0 keeps the names it had before there were slots.
+lb_upstream_name() { if (($1 == 0)); then echo staging_hosts; else echo "staging_hosts_$1"; fi; }
+lb_drained_file() { if (($1 == 0)); then echo "$LB_DRAINED"; else echo "$LB_DRAINED-$1"; fi; }
+lb_slot_url() { echo "http://127.0.0.1:$(slot_lb_port "$1")"; }
+# $1 = slot (default 0)
+lb_drained_hosts() { local f; f=$(lb_drained_file "${1:-0}"); [[ -r $f ]] && awk NF "$f"; return 0; }
+# $1 = host, $2 = slot (default 0)
+lb_is_drained() { grep -qx -- "$1" <<<"$(lb_drained_hosts "${2:-0}")"; }
+# The apps recorded on slot $1, for comments and the summary.
+lb_slot_apps() { local a; for a in $(app_names); do [[ $(app_slot "$a") == "$1" ]] && printf '%s ' "$a"; done | sed 's/ $//'; }
 lb_file_generation() { [[ -r $LB_GENERATION ]] && cat "$LB_GENERATION" || echo 0; }
 
 # upstream.conf for a generation and the current drained list. The control server is here too, so
 # the generation it reports is exactly the one of the upstream list the workers use.
 lb_upstream_conf() {
-  local gen="$1" host line drained
-  drained=$(lb_drained_hosts | paste -sd' ')
+  local gen="$1" host line slot apps name control=""
   echo "# Written by sandbox/staging/lb.sh or sandbox/up.sh, generation $gen; edits are overwritten."
-  echo "upstream staging_hosts {"
-  for host in "${STAGING_HOSTS[@]}"; do
-    # Passive health: one failure (error, timeout, 502, 503) benches a host for 2 s, then it is tried again.
-    line="    server 127.0.0.1:$(host_app_port "$host") max_fails=1 fail_timeout=2s"
-    if lb_is_drained "$host"; then echo "$line down;  # $host (drained)"; else echo "$line;  # $host"; fi
+  for slot in $(app_slots); do
+    apps=$(lb_slot_apps "$slot")
+    echo "# slot $slot${apps:+: $apps}"
+    echo "upstream $(lb_upstream_name "$slot") {"
+    for host in "${STAGING_HOSTS[@]}"; do
+      # Passive health: one failure (error, timeout, 502, 503) benches a host for 2 s, then it is tried again.
+      line="    server 127.0.0.1:$(host_slot_app_port "$host" "$slot") max_fails=1 fail_timeout=2s"
+      if lb_is_drained "$host" "$slot"; then echo "$line down;  # $host (drained)"; else echo "$line;  # $host"; fi
+    done
+    echo "}"
+    echo "server {"
+    echo "    listen 127.0.0.1:$(slot_lb_port "$slot");"
+    lb_location_conf "$slot"
+    echo "}"
+    name=drained; ((slot == 0)) || name="drained-$slot"
+    control+="    location = /$name { return 200 \"$(lb_drained_hosts "$slot" | paste -sd' ')\\n\"; }"$'\n'
   done
-  echo "}"
   cat <<EOF
 server {
     listen unix:$LB_CONTROL;
     access_log off;
     location = /generation { return 200 "$gen\n"; }
-    location = /drained { return 200 "$drained\n"; }
+${control%$'\n'}
 }
 EOF
 }
@@ -165,8 +186,12 @@ ensure_lb() {
     lb_reload "$pid" || die "nginx reload failed (log: $LB_DIR/error.log)"; did=reloaded
   fi
   exec 8>&-
-  local drained; drained=$(lb_drained_hosts | paste -sd' ')
-  summary lb "$did ($LB_URL -> $(for h in "${STAGING_HOSTS[@]}"; do printf '%s ' "127.0.0.1:$(host_app_port "$h")"; done | sed 's/ $//')${drained:+; drained: $drained})"
+  local slot drained apps first=1
+  for slot in $(app_slots); do
+    drained=$(lb_drained_hosts "$slot" | paste -sd' '); apps=$(lb_slot_apps "$slot")
+    summary "$( ((first)) && echo lb)" "$( ((first)) && echo "$did ")$(lb_slot_url "$slot") -> $(for h in "${STAGING_HOSTS[@]}"; do printf '%s ' "127.0.0.1:$(host_slot_app_port "$h" "$slot")"; done | sed 's/ $//')${apps:+ ($apps)}${drained:+; drained: $drained}"
+    first=0
+  done
 }
 
 stop_lb() {

@@ -51,8 +51,16 @@ http {
     client_body_buffer_size 1m;
     proxy_max_temp_file_size 0;
 
-    # One upstream and one server per app slot, and the control server: all rendered together (one generation).
+    # The upstream of every slot, the server of every slot but 0, and the control server: rendered together by
+    # lb.sh and up.sh (one generation).
     include $LB_UPSTREAM;
+
+    # Slot 0 stays here, where it was before there were slots: an upstream.conf rendered by an older lb.sh
+    # (another checkout sharing the state dir) then still leaves 127.0.0.1:8080 serving.
+    server {
+        listen $LB_ADDR;
+$(lb_location_conf 0)
+    }
 }
 EOF
 }
@@ -105,10 +113,12 @@ lb_upstream_conf() {
       if lb_is_drained "$host" "$slot"; then echo "$line down;  # $host (drained)"; else echo "$line;  # $host"; fi
     done
     echo "}"
-    echo "server {"
-    echo "    listen 127.0.0.1:$(slot_lb_port "$slot");"
-    lb_location_conf "$slot"
-    echo "}"
+    if ((slot > 0)); then
+      echo "server {"
+      echo "    listen 127.0.0.1:$(slot_lb_port "$slot");"
+      lb_location_conf "$slot"
+      echo "}"
+    fi
     name=drained; ((slot == 0)) || name="drained-$slot"
     control+="    location = /$name { return 200 \"$(lb_drained_hosts "$slot" | paste -sd' ')\\n\"; }"$'\n'
   done

@@ -35,6 +35,7 @@ slot_app_port() { echo $((3000 + 100 * $1 + $2)); }
 
 # Every field is checked here, so a bad profile stops up.sh before it changes anything. Prints one message a
 # line naming the field; nothing when the profile is good.
+# shellcheck disable=SC2016  # a jq program: its $names are jq's
 APP_PROFILE_CHECK='
 def str: type == "string";
 def nonempty: str and length > 0;
@@ -97,9 +98,10 @@ load_app_profile() {
   jq -e . "$file" >/dev/null 2>&1 || die "--app: $file is not valid JSON ($(jq . "$file" 2>&1 >/dev/null | head -n 1))"
   errors=$(jq -r --argjson max "$APP_MAX_SLOT" "$APP_PROFILE_CHECK" "$file" 2>&1) \
     || die "--app: could not check $file: $errors"
-  [[ -z $errors ]] || die "--app: the profile $file is not valid:"$'\n'"$(sed 's/^/  /' <<<"$errors")"
+  [[ -z $errors ]] || die "--app: the profile $file is not valid:"$'\n'"  ${errors//$'\n'/$'\n'  }"
   APP_PROFILE=$(jq -c . "$file")
   APP_NAME=$(jq -r .name <<<"$APP_PROFILE")
+  # shellcheck disable=SC2034  # up.sh's, for up.json
   APP_PROFILE_SHA=$(sha256sum <"$file" | cut -d' ' -f1)
   local f
   while IFS= read -r f; do

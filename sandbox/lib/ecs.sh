@@ -93,6 +93,7 @@ ensure_ecs_dep_schema() {
   local app="$1" service="$2" started="$3" name container marker id want what logs
   name=$(jq -r .name <<<"$service"); container="sbx-production-$name"
   what="app $app's production service $name ($container)"; logs="docker logs $container"
+  # shellcheck disable=SC2034  # read by wait_service_ready and import_service_schema (apps.sh)
   APP_DOCKER=(docker)
   if [[ $(jq -c .schema <<<"$service") == null ]]; then
     [[ -z $started ]] || wait_service_ready "$container" "$what" "$logs" "$(jq -c .ready <<<"$service")"

@@ -201,6 +201,7 @@ ensure_host_service_schema() {
   name=$(jq -r .name <<<"$service")
   what="$host: app $app's service $name"
   logs="docker --host unix://$(host_socket "$host") logs $name"
+  # shellcheck disable=SC2034  # read by wait_service_ready and import_service_schema (apps.sh)
   APP_DOCKER=(host_docker "$host")
   if [[ $(jq -c .schema <<<"$service") == null ]]; then
     [[ -z $waited_for ]] || wait_service_ready "$name" "$what" "$logs" "$(jq -c .ready <<<"$service")"
@@ -227,6 +228,7 @@ ensure_host_env_file() {
   file=$(host_env_file "$host" "$(jq -r .envFileName <<<"$profile")")
   changed=$(umask 077; write_if_changed "$file" "$(jq -r '.env | to_entries[] | "\(.key)=\(.value)"' <<<"$profile")")
   chmod 600 "$file"
+  # shellcheck disable=SC2088  # a message: ~ is the host's home, as the deploy spells it
   [[ -z $changed ]] || APP_DID+=("~/${file##*/} written")
 }
 

@@ -7,6 +7,7 @@
 
 LB_DIR="$STAGING_DIR/lb"
 LB_ADDR=127.0.0.1:8080
+# shellcheck disable=SC2034  # slot 0's URL: sandbox.json's staging.loadBalancer (staging.sh) and lb.sh
 LB_URL="http://$LB_ADDR"
 LB_CONF="$LB_DIR/nginx.conf"
 LB_UPSTREAM="$LB_DIR/upstream.conf"

@@ -81,10 +81,10 @@ write_up_record() {
 
 main() {
   local t0=$EPOCHREALTIME
+  # A bad profile stops us before anything changes (up.json included).
+  [[ -z $APP_FILE ]] || load_app_profile "$APP_FILE"
   rm -f "$STATE/up.json"
   check_host
-  # A bad profile stops us before anything changes.
-  [[ -z $APP_FILE ]] || load_app_profile "$APP_FILE"
   mkdir -p "$STATE"
   # down.sh --purge deletes the state dir only if it carries this marker (never a mistyped $HOME).
   [[ -e "$STATE/.pipeline-sandbox" ]] || echo "state dir of sandbox/up.sh; sandbox/down.sh --purge deletes it" >"$STATE/.pipeline-sandbox"

@@ -45,6 +45,38 @@ public sealed class SandboxEcsTests
         Assert.Fail($"the sandbox's ECS service sample-app was not steady and healthy within 150 s (sandbox/up.sh): {failure}");
     }
 
+    [Fact]
+    public async Task Every_app_in_sandbox_json_has_its_own_service_family_log_group_and_port()
+    {
+        var json = SandboxJson();
+        var apps = json["apps"]?.AsObject() ?? throw new InvalidOperationException("sandbox.json has no \"apps\" object: run sandbox/up.sh");
+        var aws = json["aws"]!;
+        var env = new Dictionary<string, string>
+        {
+            ["AWS_SHARED_CREDENTIALS_FILE"] = aws["credentialsFile"]!.GetValue<string>(), ["AWS_CONFIG_FILE"] = aws["configFile"]!.GetValue<string>(),
+        };
+        var endpoint = new Uri(aws["endpoint"]!.GetValue<string>());
+        foreach (var (name, app) in apps)
+        {
+            var ecs = app!["ecs"]!;
+            var r = await AwsCli.RunAsync(endpoint, null, ["--profile", "sandbox", "ecs", "describe-services", "--cluster", ecs["cluster"]!.GetValue<string>(),
+                "--services", ecs["service"]!.GetValue<string>(), "--include", "TAGS"], Ct, env);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            // An endpoint restart drops its in-memory services until up.sh --app provisions the app again: say so.
+            var service = JsonNode.Parse(r.Stdout)!["services"]!.AsArray().FirstOrDefault()
+                ?? throw new InvalidOperationException($"app {name}: no ECS service {ecs["service"]} (endpoint restarted? run sandbox/up.sh --app <its profile>)");
+            Assert.Equal("ACTIVE", service["status"]!.GetValue<string>());
+            Assert.Equal(2, service["desiredCount"]!.GetValue<int>());
+            var definition = JsonNode.Parse((await AwsCli.RunAsync(endpoint, null, ["--profile", "sandbox", "ecs", "describe-task-definition", "--task-definition",
+                service["taskDefinition"]!.GetValue<string>()], Ct, env)).Stdout)!["taskDefinition"]!;
+            Assert.Equal(ecs["family"]!.GetValue<string>(), definition["family"]!.GetValue<string>());
+            var container = definition["containerDefinitions"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == ecs["container"]!.GetValue<string>())!;
+            Assert.Equal($"/ecs/{name}", container["logConfiguration"]!["options"]!["awslogs-group"]!.GetValue<string>());
+            Assert.Contains(container["environment"]!.AsArray(), e => e!["name"]!.GetValue<string>() == "PORT"
+                && e["value"]!.GetValue<string>() == container["portMappings"]![0]!["containerPort"]!.GetValue<int>().ToString());
+        }
+    }
+
     /// <summary>One look at the service; null when everything holds, else what did not.</summary>
     private static async Task<string?> CheckAsync(Uri endpoint, Dictionary<string, string> env)
     {

@@ -20,6 +20,8 @@ class NoteStore:
             dbname=config.db_name,
             connect_timeout=config.db_connect_timeout,
             application_name="notes",
+            # A database created without a locale (SQL_ASCII) would hand text back as bytes: ask for UTF-8 always.
+            client_encoding="UTF8",
         )
 
     def _connect(self):

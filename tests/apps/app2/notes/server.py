@@ -40,7 +40,6 @@ class BadRequest(Exception):
 
 class NotesHandler(BaseHTTPRequestHandler):
     server_version = "notes"
-    sys_version = ""
     # A client that stops sending holds a thread, and a graceful stop waits for it, at most this long.
     timeout = 5
 
@@ -173,6 +172,9 @@ class NotesHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def version_string(self):
+        return self.server_version
 
     def handle_one_request(self):
         self._started = time.monotonic()

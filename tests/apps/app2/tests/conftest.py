@@ -25,7 +25,7 @@ def db():
     try:
         conn = psycopg.connect(
             host=config.db_host, port=config.db_port, user=config.db_user, password=config.db_password,
-            dbname=config.db_name, connect_timeout=10, autocommit=True)
+            dbname=config.db_name, connect_timeout=10, client_encoding="UTF8", autocommit=True)
     except psycopg.OperationalError as e:
         pytest.fail(f"PostgreSQL at {config.db_host}:{config.db_port} is not reachable (set POSTGRES_HOST/PORT): {e}")
     with conn:

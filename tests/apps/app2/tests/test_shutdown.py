@@ -99,8 +99,9 @@ def test_sigterm_finishes_the_request_in_flight_and_refuses_new_ones(service, ma
     try:
         conn.sendall(b"POST /notes HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
                      + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:half])
-        # Let the handler reach the body read before the signal, so the request is truly in flight.
-        time.sleep(0.3)
+        # The signal must come once a handler thread holds the connection, so the request is truly in flight
+        # (a connection still in the listen backlog would just be reset).
+        assert _threads_within(service.process.pid, 2, 5), "the service never picked up the connection"
         service.process.send_signal(signal.SIGTERM)
         service.wait_for("received SIGTERM")
 
@@ -115,6 +116,16 @@ def test_sigterm_finishes_the_request_in_flight_and_refuses_new_ones(service, ma
     assert response.startswith(b"HTTP/1.0 201 "), response[:200]
     assert json.loads(response.split(b"\r\n\r\n", 1)[1])["text"] == f"{marker} in flight"
     assert service.process.wait(STOP_LIMIT) == 0
+
+
+def _threads_within(pid, count, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        if int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1)) >= count:
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def _refused_within(port, seconds):

@@ -133,7 +133,8 @@ def _refused_within(port, seconds):
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except ConnectionRefusedError:
+        # Reset: the probe reached the backlog just as the listening socket closed; it was not served either.
+        except (ConnectionRefusedError, ConnectionResetError):
             return True
         time.sleep(0.05)
     return False

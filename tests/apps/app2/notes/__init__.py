@@ -1,0 +1,1 @@
+"""notes: a small HTTP service that stores text notes in PostgreSQL."""

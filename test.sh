@@ -48,6 +48,14 @@ if ! wait "$build_pid"; then
   echo "test.sh: building the test projects failed (dotnet test below shows why)" >&2
 fi
 
+# The sample app's place in the sandbox (slot 0, its services, env file and ECS service), which the sandbox's
+# own tests read; up.sh above made only the infrastructure, and which app to provision is the pipeline's to say.
+echo "==> sandbox: ./build.sh SandboxUp --sandbox on"
+if ! ./build.sh SandboxUp --sandbox on >"$logs/sandbox-app.log" 2>&1; then
+  cat "$logs/sandbox-app.log" >&2
+  echo "test.sh: provisioning the sample app in the sandbox failed; the sandbox tests will fail without it" >&2
+fi
+
 echo "==> xunit: every test project in Build.sln"
 engine_images >"$logs/images-before"
 dotnet test Build.sln --logger "console;verbosity=normal" 2>&1 | tee "$logs/xunit.log"

@@ -12,18 +12,18 @@ source bench/lib.sh
 mysql=127.0.0.1:5000/sandbox/mariadb:10.11
 redis=127.0.0.1:5000/sandbox/redis:7.0
 work=$(mktemp -d /tmp/bench-test.XXXXXX)
-sandbox/up.sh >/dev/null
+./build.sh SandboxUp >/dev/null
 
 # The sandbox's production MySQL and Redis containers (the ECS service's) use the same images and would keep them
 # in the engine. They go for the length of the bench, and the runs name the registry and images explicitly, as a
-# real CI does, so no run starts sandbox/up.sh (which would bring those containers back).
+# real CI does, so no run starts sandbox/up.sh (SandboxUp would bring those containers back).
 docker rm -f sbx-production-mysql sbx-production-redis >/dev/null
 export AWS_ECR_URL=127.0.0.1:5000 REGISTRY_LOGIN=basic REGISTRY_USER=pipeline
 REGISTRY_PASSWORD=$(<"${PIPELINE_SANDBOX_DIR:-$HOME/.pipeline-sandbox}/registry/password"); export REGISTRY_PASSWORD
 export BASE_IMAGE=127.0.0.1:5000/sandbox/node:24 MYSQL_IMAGE=$mysql REDIS_IMAGE=$redis
 
 # Whatever happens, the engine gets the dependency images back and the sandbox its containers.
-trap './build.sh Restore --cache-dir "$work/warm" >/dev/null 2>&1 || true; rm -rf "$work"; sandbox/up.sh >/dev/null || true' EXIT
+trap './build.sh Restore --cache-dir "$work/warm" >/dev/null 2>&1 || true; rm -rf "$work"; ./build.sh SandboxUp >/dev/null || true' EXIT
 
 # The first run fills the warm cache and builds the app images both sides then find unchanged.
 ./build.sh Test --cache-dir "$work/warm" >/dev/null

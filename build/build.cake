@@ -5,6 +5,7 @@ using Pipeline;
 using Pipeline.Build;
 using Pipeline.Ci;
 using Pipeline.Cli;
+using Pipeline.Config;
 using Pipeline.Deps;
 using Pipeline.Production;
 using Pipeline.Registry;
@@ -22,12 +23,12 @@ Task("DockerBuild")
     .Does(() => pipeline.Run("DockerBuild", context => new DockerBuildStage(context)));
 
 Task("StartDeps")
-    .Description("Start MySQL and Redis on a network of their own, wait until they answer, import docker/database.sql")
+    .Description("Start the dependency services (MySQL and Redis by default) on a network of their own, wait until they are ready, import their schemas")
     .IsDependentOn("Restore")
     .Does(() => pipeline.Run("StartDeps", context => new StartDepsStage(context)));
 
 Task("Test")
-    .Description("Run npm test in the testing image next to MySQL and Redis, then remove them (unless --keep-deps)")
+    .Description("Run the test command (npm test by default) in the testing image next to the services, then remove them (unless --keep-deps)")
     .IsDependentOn("DockerBuild")
     .IsDependentOn("StartDeps")
     .Does(() => pipeline.Run("Test", context => new TestStage(context)));
@@ -60,20 +61,24 @@ Task("StagingUnlock")
     .Does(() => pipeline.Run("StagingUnlock", context => new StagingUnlockStage(context)));
 
 // Developer commands, like the original workflow's Makefile.
+Task("SandboxUp")
+    .Description("Bring the local sandbox up for this app: staging hosts, ECS service, and the app's slot, services and env file")
+    .Does(() => pipeline.Run("SandboxUp", context => new SandboxUpStage(context)));
+
 Task("DepsUp")
-    .Description("Start MySQL and Redis with the schema imported, and keep them running (same as StartDeps alone)")
+    .Description("Start the dependency services with their schemas imported, and keep them running (same as StartDeps alone)")
     .IsDependentOn("StartDeps");
 
 Task("DepsDown")
-    .Description("Remove the MySQL and Redis containers and their network, from any run")
+    .Description("Remove the dependency containers and their network, from any run")
     .Does(() => pipeline.Run("DepsDown", context => new DepsDownStage(context)));
 
 Task("DepsStatus")
-    .Description("Show the MySQL and Redis containers: state, ports, and whether they answer now")
+    .Description("Show the dependency containers: state, ports, and whether they answer now")
     .Does(() => pipeline.Run("DepsStatus", context => new DepsStatusStage(context)));
 
 Task("DepsLogs")
-    .Description("Follow the MySQL and Redis logs until Ctrl-C")
+    .Description("Follow the dependency services' logs until Ctrl-C")
     .Does(() => pipeline.Run("DepsLogs", context => new DepsLogsStage(context)));
 
 Task("Shell")

@@ -1,7 +1,8 @@
 # Sourced by test.sh: the images the test suites leave in the engine. Every test removes what it built, so an image
 # that appeared during the suites and is still there is a leak. Kept on purpose, and so not counted: images a
-# container still uses (the production service's tasks run the last good deploy), and the pipeline's own seed of
-# the database (pipeline-deps/mysql-seed), a cache by design.
+# container still uses (the production service's tasks run the last good deploy), the pipeline's own seed of
+# the database (pipeline-deps/mysql-seed), a cache by design, and the sandbox's own images (127.0.0.1:5000/sandbox/:
+# an app's ECS placeholder, made when a test first provisions that app, stays for the next time).
 
 # Every top-level image (tagged or not), one full ID per line.
 engine_images() {
@@ -15,7 +16,7 @@ engine_leaks() {
   comm -13 "$before" <(engine_images) | comm -23 - <(printf '%s\n' "$used") | while read -r id; do
     [[ -n $id ]] || continue
     tags=$(docker image inspect --format '{{join .RepoTags " "}}' "$id" 2>/dev/null) || continue
-    [[ $tags == pipeline-deps/mysql-seed:* ]] && continue
+    [[ $tags == pipeline-deps/mysql-seed:* || $tags == 127.0.0.1:5000/sandbox/* ]] && continue
     echo "$id ${tags:-<untagged>}"
   done
 }

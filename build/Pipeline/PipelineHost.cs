@@ -63,7 +63,10 @@ public sealed class PipelineHost : IDisposable
             Registry.RegistryRequirement.Check(settings, running);
             foreach (var line in EnvironmentBanner.Lines(settings, _runId, _dryRun, SandboxParts.Uses(running, SandboxParts.Staging))) Log.Info(line);
             if (settings.IsSandbox && !_dryRun && SandboxParts.Needed(running))
-                settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, SandboxParts.Unused(running), _cancellation.Token).GetAwaiter().GetResult();
+                settings.Sandbox.EnsureUpAsync(settings.RepositoryRoot, SandboxParts.Unused(running),
+                    SandboxParts.Unused(running).Count < SandboxParts.Optional.Count
+                        ? SandboxApp.From(settings, Production.ProductionSettings.ServiceName(settings)) : null,
+                    _cancellation.Token).GetAwaiter().GetResult();
 
             _context = new StageContext(settings, _runId, () => new DockerEngine(DockerEndpoint.Parse(settings.DockerHost, settings.DockerCertPath)), graph)
             {

@@ -61,7 +61,7 @@ if type != "object" then "the profile must be a JSON object" else
   (if .envFileName | str and test("^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$") then empty
      else "envFileName: must be a plain file name ([A-Za-z0-9][A-Za-z0-9_.-]*, no slash; got \(.envFileName | tojson))" end),
   (.env | envobj("env")),
-  (if .ecs | type != "object" then "ecs: must be an object {service, family, container}"
+  (if .ecs == null then empty elif .ecs | type != "object" then "ecs: must be null (no ECS service) or an object {service, family, container}"
    else (.ecs | (if .service | ecsname then empty else "ecs.service: 1-255 letters, digits, - or _ (got \(.service | tojson))" end),
                 (if .family | ecsname then empty else "ecs.family: 1-255 letters, digits, - or _ (got \(.family | tojson))" end),
                 (if .container | ecsname then empty else "ecs.container: 1-255 letters, digits, - or _ (got \(.container | tojson))" end)) end),
@@ -196,8 +196,8 @@ apps_sandbox_json() {
       --arg c "$cmd" --arg cluster "$ECS_CLUSTER" '. + {($r[0].name): {
         slot: $r[0].slot, loadBalancer: $lb, hosts: $hosts,
         drainCommand: ($c + " drain {host}"), enableCommand: ($c + " enable {host}"), statusCommand: ($c + " status"),
-        ecs: {cluster: $cluster, service: $r[0].profile.ecs.service, family: $r[0].profile.ecs.family,
-              container: $r[0].profile.ecs.container}}}' <<<"$json")
+        ecs: (if $r[0].profile.ecs == null then null else {cluster: $cluster, service: $r[0].profile.ecs.service,
+              family: $r[0].profile.ecs.family, container: $r[0].profile.ecs.container} end)}}' <<<"$json")
   done
   echo "$json"
 }

@@ -242,7 +242,8 @@ ensure_ecs() {
   local did=ok
   if ((${#ECS_DID[@]})); then did=$(printf '%s, ' "${ECS_DID[@]}"); did=${did%, }; fi
   summary ecs "$did (cluster $ECS_CLUSTER, network $ECS_NETWORK)"
-  [[ -z $profile ]] || ensure_ecs_app "$profile"
+  # A profile without "ecs" is an app whose runs name a cluster of their own: nothing to make here.
+  if [[ -n $profile && $(jq -r '.ecs | type' <<<"$profile") == object ]]; then ensure_ecs_app "$profile"; fi
 }
 
 # The "ecs" object of sandbox.json: what DeployProduction targets when no real cluster is configured.

@@ -8,9 +8,6 @@ namespace Pipeline.Build;
 /// </summary>
 public static partial class DockerfileArgs
 {
-    /// <summary>The build arg that names the base image (the sample app's Dockerfile calls it NODE_IMAGE).</summary>
-    public const string BaseImageArg = "NODE_IMAGE";
-
     /// <summary>The default of a global ARG, or null when the Dockerfile declares none before its first FROM.</summary>
     public static string? GlobalDefault(string dockerfile, string name)
     {

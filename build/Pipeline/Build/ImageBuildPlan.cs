@@ -30,7 +30,7 @@ public static class ImageBuildPlan
         ImageBuildRequest Request(string tag, string appEnv)
         {
             var args = new Dictionary<string, string> { ["APP_ENV"] = appEnv, ["APP_VERSION"] = revision.ShortSha };
-            if (settings.BaseImage is { } baseImage) args["NODE_IMAGE"] = baseImage;
+            if (settings.BaseImage is { } baseImage) args[settings.BaseImageArg] = baseImage;
             if (settings.CacheBust is { } cacheBust) args["CACHE_BUST"] = cacheBust;
             return new ImageBuildRequest(settings.ContextDirectory)
             {

@@ -52,7 +52,7 @@ public sealed class RestoreStage(StageContext context) : IStage
         {
             var settings = context.Settings;
             var baseImage = settings.IsSandbox ? null : settings.EffectiveBaseImage;
-            return [settings.MysqlImage, settings.RedisImage, .. baseImage is null ? Array.Empty<string>() : [baseImage], .. settings.Cache.ExtraImages];
+            return [.. settings.Dependencies.Select(d => d.Image), .. baseImage is null ? Array.Empty<string>() : [baseImage], .. settings.Cache.ExtraImages];
         }
     }
 

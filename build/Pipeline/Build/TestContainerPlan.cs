@@ -1,24 +1,26 @@
+using Pipeline.Config;
 using Pipeline.Deps;
 using Pipeline.Docker;
 
 namespace Pipeline.Build;
 
-/// <summary>The container Test runs: `npm test` in the testing image, on the deps network, labelled with the run.</summary>
+/// <summary>The container Test runs: the test command in the testing image, on the deps network, labelled with the run.</summary>
 public static class TestContainerPlan
 {
-    public static readonly IReadOnlyList<string> Command = ["npm", "test"];
-
-    public static ContainerCreateRequest For(string testingImage, DepsPlan deps, string network) => new(testingImage)
+    public static ContainerCreateRequest For(string testingImage, IReadOnlyList<string> command, DepsPlan deps, string network) => new(testingImage)
     {
         Name = $"{deps.Naming.Prefix}-test-{deps.RunId}",
-        Command = Command,
-        // The app's own defaults, stated so the test run does not depend on them.
-        Environment = new Dictionary<string, string>
-        {
-            ["MYSQL_HOST"] = deps.Mysql.Alias,
-            ["REDIS_HOST"] = deps.Redis.Alias,
-        },
+        Command = command,
+        Environment = Environment(deps),
         Labels = deps.Labels("test"),
         Network = network,
     };
+
+    /// <summary>&lt;NAME&gt;_HOST and &lt;NAME&gt;_PORT of every service (MYSQL_HOST=mysql ...), as the staging hosts' env file has them.</summary>
+    public static IReadOnlyDictionary<string, string> Environment(DepsPlan deps) =>
+        deps.Services.SelectMany(s => new[]
+        {
+            new KeyValuePair<string, string>($"{DependencySpec.VariablePrefixOf(s.Alias)}_HOST", s.Alias),
+            new KeyValuePair<string, string>($"{DependencySpec.VariablePrefixOf(s.Alias)}_PORT", s.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        }).ToDictionary();
 }

@@ -16,11 +16,11 @@ public static class TestResultsPublisher
         " (on GitHub Actions also an error annotation per failed test)";
 
     public static async Task PublishAsync(
-        string directory, string runName, IReadOnlyList<string> output, int exitCode, Func<string, string?> environment,
+        string directory, string runName, IReadOnlyList<TestCaseResult> results, int exitCode, Func<string, string?> environment,
         CancellationToken cancellation)
     {
-        var cases = TapResults.Parse(output).ToList();
-        // A command that died before node reported anything still shows up as a failure, not as an empty report.
+        var cases = results.ToList();
+        // A command that died before its runner reported anything still shows up as a failure, not as an empty report.
         if (exitCode != 0 && !cases.Any(c => c.Outcome == TestOutcome.Failed))
             cases.Add(new TestCaseResult([], "test command", TestOutcome.Failed, TimeSpan.Zero,
                 $"exited {exitCode} without a failed test in its report; read the job's log"));

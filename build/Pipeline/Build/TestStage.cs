@@ -6,14 +6,16 @@ using Pipeline.Docker;
 namespace Pipeline.Build;
 
 /// <summary>
-/// Test: `npm test` in the testing image next to the dependencies, its output streamed as it comes. The target
-/// fails exactly when the tests do. This run's containers and network are removed at the end, whatever happened,
+/// Test: the test command in the testing image next to the dependency services, its output streamed as it comes.
+/// The counts come from node's runner output or a JUnit XML file the command writes (--test-report). The target
+/// fails exactly when the command exits non-zero. This run's containers and network are removed at the end, whatever happened,
 /// unless --keep-deps. When the tests pass and --image-archive-dir is set, the release image of the same build is
 /// archived there for deploy jobs on other machines: only a tested image ever gets there.
 /// </summary>
 public sealed class TestStage(StageContext context) : IStage
 {
     private const int DependencyLogLines = 30;
+    private const long ReportLimit = 64 * 1024 * 1024;
     private static readonly TimeSpan ExitLimit = TimeSpan.FromMinutes(1);
 
     private readonly DepsOptions _options = DepsOptions.From(context.Settings.Values);
@@ -21,11 +23,12 @@ public sealed class TestStage(StageContext context) : IStage
 
     public IEnumerable<string> Describe()
     {
-        var request = TestContainerPlan.For(context.Settings.Images.Testing, _plan, _plan.Network);
+        var request = TestContainerPlan.For(context.Settings.Images.Testing, context.Settings.TestCommand, _plan, _plan.Network);
         yield return $"run `{string.Join(' ', request.Command!)}` in {request.Image} as {request.Name} " +
             $"on network {request.Network} (env {DepsPlan.Format(request.Environment)})";
         yield return $"  stop it after {_options.TestTimeout.TotalSeconds:0} s (--test-timeout); stream its output; fail when it exits non-zero, then print the last " +
-            $"{DependencyLogLines} lines of {_plan.Mysql.ContainerName} and {_plan.Redis.ContainerName}";
+            $"{DependencyLogLines} lines of {_plan.ContainerNames}";
+        yield return $"  read the counts from {context.Settings.TestReport}";
         yield return _options.Keep
             ? "keep the dependency containers and network (--keep-deps)"
             : $"remove every container and network labelled {DepsPlan.RunIdLabel}={context.RunId}";
@@ -45,7 +48,7 @@ public sealed class TestStage(StageContext context) : IStage
             if (await docker.Images.InspectAsync(image, cancellation) is null)
                 throw new PipelineException($"The testing image {image} is not in the engine", "Build it: run DockerBuild (don't --skip it).");
             var network = await deps.FindNetworkAsync(cancellation);
-            var request = TestContainerPlan.For(context.Settings.Images.Testing, _plan, network);
+            var request = TestContainerPlan.For(context.Settings.Images.Testing, context.Settings.TestCommand, _plan, network);
             testContainer = await docker.Containers.CreateAsync(request, cancellation);
             await docker.Containers.StartAsync(testContainer, cancellation);
             Log.Step($"{string.Join(' ', request.Command!)} in {request.Image}");
@@ -71,19 +74,22 @@ public sealed class TestStage(StageContext context) : IStage
                 using var report = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 await deps.PrintLogTailsAsync(DependencyLogLines, report.Token);
                 await TestResultsPublisher.PublishAsync(
-                    context.Settings.TestResultsDirectory, $"{context.Settings.Images.Repository} {context.Settings.Revision.ShortSha}",
-                    output, 124, Environment.GetEnvironmentVariable, report.Token);
+                    context.Settings.TestResultsDirectory, RunName, await ResultsAsync(testContainer, output, report.Token), 124,
+                    Environment.GetEnvironmentVariable, report.Token);
                 throw new PipelineException(
                     $"The tests did not finish within {_options.TestTimeout.TotalSeconds:0} s (--test-timeout)",
-                    "Read the test output and the MySQL and Redis logs above for what hangs; raise --test-timeout / TEST_TIMEOUT only if the suite is really that long.");
+                    "Read the test output and the services' logs above for what hangs; raise --test-timeout / TEST_TIMEOUT only if the suite is really that long.");
             }
 
+            var results = await ResultsAsync(testContainer, output, cancellation);
             await TestResultsPublisher.PublishAsync(
-                context.Settings.TestResultsDirectory, $"{context.Settings.Images.Repository} {context.Settings.Revision.ShortSha}",
-                output, exit.ExitCode, Environment.GetEnvironmentVariable, cancellation);
-            var counts = NodeTestSummary.Parse(output);
+                context.Settings.TestResultsDirectory, RunName, results, exit.ExitCode, Environment.GetEnvironmentVariable, cancellation);
+            var counts = context.Settings.TestReport.IsJUnit
+                ? results.Count == 0 ? null : JUnitResults.Count(results)
+                : NodeTestSummary.Parse(output);
+            var command = string.Join(' ', request.Command!);
             RunSummary.Add(counts is null
-                ? $"tests: no pass/fail counts (npm test exited {exit.ExitCode} before node's runner reported)"
+                ? $"tests: no pass/fail counts (`{command}` exited {exit.ExitCode} without {context.Settings.TestReport} reporting any)"
                 : $"tests: {counts}");
             if (exit.ExitCode != 0)
             {
@@ -91,15 +97,15 @@ public sealed class TestStage(StageContext context) : IStage
                 throw new PipelineException(
                     counts is { Failed: > 0 }
                         ? $"{counts.Failed} test(s) failed ({counts})"
-                        : $"npm test failed (exit code {exit.ExitCode}{(counts is null ? ", no test summary" : "")})",
-                    "Read the test output above, then the MySQL and Redis logs after it.");
+                        : $"`{command}` failed (exit code {exit.ExitCode}{(counts is null ? ", no test summary" : "")})",
+                    "Read the test output above, then the services' logs after it.");
             }
         }
         finally
         {
             if (testContainer is not null) await RemoveQuietlyAsync(testContainer);
             if (_options.Keep)
-                Log.Note($"kept {_plan.Mysql.ContainerName}, {_plan.Redis.ContainerName} and their network (--keep-deps); remove them with ./build.sh DepsDown");
+                Log.Note($"kept {_plan.ContainerNames} and their network (--keep-deps); remove them with ./build.sh DepsDown");
             else
                 await deps.TeardownAsync();
         }
@@ -111,6 +117,33 @@ public sealed class TestStage(StageContext context) : IStage
                 $"The release image {release} is not in the engine, so it cannot be archived for the deploy jobs",
                 "Build it with the testing image: run DockerBuild (don't --skip it).");
             await archive.SaveAsync(image.Id, await ProvenanceAsync(cancellation), cancellation);
+        }
+    }
+
+    private string RunName => $"{context.Settings.Images.Repository} {context.Settings.Revision.ShortSha}";
+
+    /// <summary>
+    /// The per-test results: node's TAP points in the output, or the JUnit file copied out of the stopped test
+    /// container. A missing or unreadable JUnit file gives none, with a warning: the exit code still decides.
+    /// </summary>
+    private async Task<IReadOnlyList<TestCaseResult>> ResultsAsync(string container, IReadOnlyList<string> output, CancellationToken cancellation)
+    {
+        if (context.Settings.TestReport.JUnitPath is not { } path) return TapResults.Parse(output);
+        try
+        {
+            if (await context.Docker.Containers.ReadFileAsync(container, path, ReportLimit, cancellation) is not { } xml)
+            {
+                Log.Warn($"the test command wrote no {path} in its container (--test-report): no per-test results");
+                return [];
+            }
+            var cases = JUnitResults.Parse(xml, path);
+            Log.Note($"read {cases.Count} test result(s) from {path} in the test container");
+            return cases;
+        }
+        catch (PipelineException e)
+        {
+            Log.Warn($"could not read the test report {path}: {e.Message}");
+            return [];
         }
     }
 

@@ -13,10 +13,10 @@ public sealed class GenerateCiStage(StageContext context) : IStage
         var values = settings.Values;
         // The cache key names the project's pinned images, not the sandbox's stand-ins: CI never uses the sandbox.
         var baseImage = values.Get(PipelineParameters.BaseImage)
-            ?? DockerfileArgs.GlobalDefault(File.ReadAllText(Path.Combine(settings.ContextDirectory, settings.Dockerfile)), DockerfileArgs.BaseImageArg);
+            ?? DockerfileArgs.GlobalDefault(File.ReadAllText(Path.Combine(settings.ContextDirectory, settings.Dockerfile)), settings.BaseImageArg);
         return CiPlan.From(
             context.Graph, values.Get(PipelineParameters.StagingBranch)!, values.List(PipelineParameters.MainBranches),
-            [values.Get(PipelineParameters.MysqlImage)!, values.Get(PipelineParameters.RedisImage)!, .. baseImage is null ? Array.Empty<string>() : [baseImage]],
+            [.. PipelineSettings.PinnedServiceImages(values), .. baseImage is null ? Array.Empty<string>() : [baseImage]],
             values[PipelineParameters.StagingBranch].Origin, values[PipelineParameters.MainBranches].Origin);
     }
 

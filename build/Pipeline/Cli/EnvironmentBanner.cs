@@ -28,7 +28,9 @@ public static class EnvironmentBanner
         var baseImage = settings.EffectiveBaseImage is { } image
             ? image + (settings.BaseImage is null ? " (the Dockerfile's default)" : "")
             : "the Dockerfile's FROM";
-        return $"mysql {settings.MysqlImage}, redis {settings.RedisImage}, base {baseImage}" +
-            (settings.MysqlImage.StartsWith(SandboxProfile.Registry + "/", StringComparison.Ordinal) ? " (the sandbox's stand-ins for the pinned images)" : "");
+        var services = settings.Dependencies.Count == 0 ? "no services" : string.Join(", ", settings.Dependencies.Select(d => $"{d.Name} {d.Image}"));
+        var standIns = settings.Dependencies.Select(d => d.Image).Append(settings.EffectiveBaseImage ?? "")
+            .Any(image => image.StartsWith(SandboxProfile.Registry + "/", StringComparison.Ordinal));
+        return $"{services}, base {baseImage}" + (standIns ? " (the sandbox's stand-ins for the pinned images)" : "");
     }
 }

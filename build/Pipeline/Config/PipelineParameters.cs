@@ -10,7 +10,8 @@ public static class PipelineParameters
         Kind: SettingKinds.RegistryHost);
 
     public static readonly ParameterDefinition Repository = new(
-        "repository", "AWS_ECR_REPO", "Repository of the app image in that registry", Default: "sample-app",
+        "repository", "AWS_ECR_REPO", "Repository of the app image in that registry; its last part names the app everywhere else",
+        DefaultText: "the checkout directory's name, lowercased",
         Kind: SettingKinds.Repository);
 
     public static readonly ParameterDefinition RegistryUser = new(
@@ -49,21 +50,32 @@ public static class PipelineParameters
         Kind: SettingKinds.LocalPath);
 
     public static readonly ParameterDefinition BaseImage = new(
-        "base-image", "BASE_IMAGE", "Base image passed to the Dockerfile as NODE_IMAGE (cached by Restore like the dependency images)",
-        DefaultText: "the Dockerfile's own default (the sandbox's node image in the sandbox)",
+        "base-image", "BASE_IMAGE", "Base image passed to the Dockerfile through --base-image-arg (cached by Restore like the dependency images)",
+        DefaultText: "the Dockerfile's own default (in the sandbox, its stand-in when it has one)",
         Kind: SettingKinds.Image);
+
+    public static readonly ParameterDefinition BaseImageArg = new(
+        "base-image-arg", "BASE_IMAGE_ARG", "Name of the Dockerfile's global ARG that holds the base image",
+        Default: "NODE_IMAGE",
+        Kind: SettingKinds.BuildArgName);
 
     public static readonly ParameterDefinition CacheBust = new(
         "cache-bust", "CACHE_BUST", "Value of the Dockerfile's CACHE_BUST arg; change it to force the sources to be copied again",
         DefaultText: "unset (sources are cached by content)");
 
     public static readonly ParameterDefinition MysqlImage = new(
-        "mysql-image", "MYSQL_IMAGE", "MySQL image the tests run against, pinned", Default: "mysql:8.0.40",
+        "mysql-image", "MYSQL_IMAGE", "MySQL image of the default services, pinned", Default: "mysql:8.0.40",
         Kind: SettingKinds.Image);
 
     public static readonly ParameterDefinition RedisImage = new(
-        "redis-image", "REDIS_IMAGE", "Redis image the tests run against, pinned", Default: "redis:7.2.5",
+        "redis-image", "REDIS_IMAGE", "Redis image of the default services, pinned", Default: "redis:7.2.5",
         Kind: SettingKinds.Image);
+
+    public static readonly ParameterDefinition Services = new(
+        "services", "DEPS_SERVICES",
+        "Dependency services the tests run next to, as a JSON object by alias: image, port, host-port, env, ready (sql, resp-ping, tcp or exec) and schema (file, import); {} for none",
+        DefaultText: "mysql (--mysql-image, docker/database.sql) and redis (--redis-image)",
+        Kind: SettingKinds.Services);
 
     public static readonly ParameterDefinition DockerHost = new(
         "docker-host", "DOCKER_HOST", "Docker engine to use", Default: "unix:///var/run/docker.sock");
@@ -82,18 +94,35 @@ public static class PipelineParameters
         "Act on the local sandbox (on), on the pinned public images and the configured infrastructure (off), or decide (auto: the sandbox only on Debian as root, outside CI, with no registry set); the banner says which and why",
         Default: SandboxChoice.Auto, AllowedValues: [SandboxChoice.Auto, SandboxChoice.On, SandboxChoice.Off]);
 
+    public static readonly ParameterDefinition SandboxSlot = new(
+        "sandbox-slot", "SANDBOX_SLOT",
+        "The app's slot in the sandbox: its load balancer listens on 127.0.0.1:8080+slot and its staging app ports are 3000+100*slot+host",
+        DefaultText: "the slot the sandbox gave this app, else the first free one",
+        Kind: SettingKinds.WholeNumber(0, 99));
+
     public static readonly ParameterDefinition SandboxDir = new(
         "sandbox-dir", "PIPELINE_SANDBOX_DIR", "Where the local sandbox keeps its state", Default: "~/.pipeline-sandbox",
         Kind: SettingKinds.LocalPath);
 
     // Dependency containers (StartDeps, Test and the Deps* developer targets).
     public static readonly ParameterDefinition DepsTimeout = new(
-        "deps-timeout", "DEPS_TIMEOUT", "Seconds MySQL and Redis get to answer a query / PING before StartDeps fails",
+        "deps-timeout", "DEPS_TIMEOUT", "Seconds the dependency services get to be ready before StartDeps fails",
         Default: "60");
 
     public static readonly ParameterDefinition KeepDeps = new(
-        "keep-deps", "KEEP_DEPS", "Keep the MySQL and Redis containers and their network after Test (for debugging)",
+        "keep-deps", "KEEP_DEPS", "Keep the dependency containers and their network after Test (for debugging)",
         IsFlag: true);
+
+    public static readonly ParameterDefinition TestCommand = new(
+        "test-command", "TEST_COMMAND", "The test command, run in the testing image next to the services (a JSON list, or words separated by spaces)",
+        Default: "[\"npm\",\"test\"]",
+        Kind: SettingKinds.Argv);
+
+    public static readonly ParameterDefinition TestReport = new(
+        "test-report", "TEST_REPORT",
+        "Where the test counts come from: node (node's test runner output) or junit:/path (a JUnit XML file the command writes in its container); a non-zero exit fails Test either way",
+        Default: Build.TestReportSource.Node,
+        Kind: SettingKinds.TestReport);
 
     public static readonly ParameterDefinition TestTimeout = new(
         "test-timeout", "TEST_TIMEOUT",
@@ -117,7 +146,7 @@ public static class PipelineParameters
         Default: Cache.TarballCompression.DefaultName);
 
     public static readonly ParameterDefinition CacheImages = new(
-        "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides MySQL and Redis (comma-separated)",
+        "cache-images", "CACHE_IMAGES", "Further images to keep in the tarball cache besides the services' and the base image (comma-separated)",
         Kind: SettingKinds.ImageList);
 
     public static readonly ParameterDefinition ImageArchiveDir = new(
@@ -157,7 +186,7 @@ public static class PipelineParameters
         "ecs-cluster", "ECS_CLUSTER", "ECS cluster of the production service", DefaultText: "sandbox in the sandbox");
 
     public static readonly ParameterDefinition EcsService = new(
-        "ecs-service", "ECS_SERVICE", "ECS service DeployProduction updates", DefaultText: "the repository name (sample-app in the sandbox)");
+        "ecs-service", "ECS_SERVICE", "ECS service DeployProduction updates", DefaultText: "the repository's last part");
 
     public static readonly ParameterDefinition EcsContainer = new(
         "ecs-container", "ECS_CONTAINER", "Container(s) of the task definition that run the app (comma-separated)",
@@ -207,20 +236,26 @@ public static class PipelineParameters
     public static readonly ParameterDefinition StagingContainer = new(
         "staging-container", "STAGING_CONTAINER",
         "Name of the app on the hosts: its containers are <name>-<tag>, its proxy <name>-proxy, its lock <name>",
-        Default: "sample-app",
+        DefaultText: "the repository's last part",
         Kind: SettingKinds.ContainerName);
 
     public static readonly ParameterDefinition AppPort = new(
         "app-port", "APP_PORT", "Port the app listens on inside its container", Default: "3000",
         Kind: SettingKinds.WholeNumber(1, 65535));
 
+    public static readonly ParameterDefinition HealthPath = new(
+        "health-path", "HEALTH_PATH",
+        "The app's HTTP health endpoint (the sandbox's ECS task definition probes it for an app on the Node image; staging uses the image's HEALTHCHECK)",
+        Default: "/healthcheck",
+        Kind: SettingKinds.HttpPath);
+
     public static readonly ParameterDefinition StagingEnvFile = new(
         "staging-env-file", "STAGING_ENV_FILE", "Env file on each host for the app container (~/ is the remote home)",
-        Default: "~/sample-app.env",
+        DefaultText: "~/<staging-container>.env",
         Kind: SettingKinds.RemotePath);
 
     public static readonly ParameterDefinition StagingNetwork = new(
-        "staging-network", "STAGING_NETWORK", "Docker network on the hosts that holds mysql and redis", Default: "staging",
+        "staging-network", "STAGING_NETWORK", "Docker network on the hosts that holds the app's services", Default: "staging",
         Kind: SettingKinds.NetworkName);
 
     public static readonly ParameterDefinition StagingProxyImage = new(
@@ -280,11 +315,12 @@ public static class PipelineParameters
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
         Registry, Repository, RegistryUser, RegistryPassword, Sha, Branch, MainBranches, AppEnv,
-        Dockerfile, Context, BaseImage, CacheBust, MysqlImage, RedisImage, DockerHost, DockerTlsVerify, DockerCertPath, Sandbox, SandboxDir,
-        DepsTimeout, KeepDeps, TestTimeout, TestResultsDir,
+        Dockerfile, Context, BaseImage, BaseImageArg, CacheBust, MysqlImage, RedisImage, Services, DockerHost, DockerTlsVerify, DockerCertPath,
+        Sandbox, SandboxSlot, SandboxDir,
+        DepsTimeout, KeepDeps, TestCommand, TestReport, TestTimeout, TestResultsDir,
         CacheDir, CacheCompression, CacheImages, ImageArchiveDir,
         AwsRegion, RegistryLogin, Tag, ProductionTagPrefix, StagingTagPrefix, ForcePush,
-        StagingHosts, StagingSshKey, StagingSshPrivateKey, StagingSshKeyPassphrase, StagingKnownHosts, StagingJump, StagingContainer, AppPort, StagingEnvFile, StagingNetwork,
+        StagingHosts, StagingSshKey, StagingSshPrivateKey, StagingSshKeyPassphrase, StagingKnownHosts, StagingJump, StagingContainer, AppPort, HealthPath, StagingEnvFile, StagingNetwork,
         StagingProxyImage, HealthTimeout, HealthInterval, SshTimeout, BeforeHost, AfterHost, LockWait,
         EcsCluster, EcsService, EcsContainer, DeployTimeout, KeepRevisions,
         StagingBranch, CiOutput,

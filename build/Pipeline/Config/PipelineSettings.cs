@@ -18,10 +18,21 @@ public sealed record PipelineSettings(
     string Dockerfile,
     string? BaseImage,
     string? CacheBust,
-    string MysqlImage,
-    string RedisImage,
+    IReadOnlyList<DependencySpec> Dependencies,
     string DockerHost)
 {
+    /// <summary>The app's name wherever one is needed (containers, lock and env file on the hosts, ECS service, sandbox slot).</summary>
+    public string AppName { get; init; } = Images.Repository.Split('/')[^1];
+
+    /// <summary>The build arg the base image is passed in (--base-image-arg).</summary>
+    public required string BaseImageArg { get; init; }
+
+    /// <summary>The test command's argv, run in the testing image (--test-command).</summary>
+    public required IReadOnlyList<string> TestCommand { get; init; }
+
+    /// <summary>Where the test counts come from (--test-report).</summary>
+    public required Build.TestReportSource TestReport { get; init; }
+
     /// <summary>Why this run does or does not use the sandbox (the banner prints it).</summary>
     public string SandboxReason { get; init; } = "";
 
@@ -52,7 +63,7 @@ public sealed record PipelineSettings(
         var sandbox = new SandboxProfile(ExpandHome(values.Get(PipelineParameters.SandboxDir)!));
         var registry = isSandbox ? SandboxProfile.Registry : values.Get(PipelineParameters.Registry);
 
-        var repository = values.Get(PipelineParameters.Repository)!;
+        var repository = values.Get(PipelineParameters.Repository) ?? RepositoryFromDirectory(repositoryRoot);
         var revision = SourceRevision.Resolve(
             values.Get(PipelineParameters.Sha), values.Get(PipelineParameters.Branch), environment, git);
         var mainBranches = values.List(PipelineParameters.MainBranches);
@@ -70,7 +81,13 @@ public sealed record PipelineSettings(
         // sandbox's stand-ins, since no public registry is reachable; an image given for this run is kept.
         string? Pick(ParameterDefinition parameter, string sandboxValue) =>
             isSandbox && !values.IsOverridden(parameter) ? sandboxValue : values.Get(parameter);
-        var baseImage = Pick(PipelineParameters.BaseImage, SandboxProfile.NodeImage);
+        var baseImageArg = values.Get(PipelineParameters.BaseImageArg)!;
+        var dockerfileDefault = DockerfileArgs.GlobalDefault(File.ReadAllText(Path.Combine(context, dockerfile)), baseImageArg);
+        // In the sandbox the build starts from the stand-in of the image it would use; without a stand-in it keeps it.
+        var baseImage = isSandbox && !values.IsOverridden(PipelineParameters.BaseImage) &&
+                        SandboxProfile.StandIn(values.Get(PipelineParameters.BaseImage) ?? dockerfileDefault) is { } standIn
+            ? standIn
+            : values.Get(PipelineParameters.BaseImage);
         var cache = ImageCacheSettings.From(values, ExpandHome);
         var archive = values.Get(PipelineParameters.ImageArchiveDir) is { Length: > 0 } archiveDir ? ExpandHome(archiveDir) : null;
         // Each prunes the files it does not know: sharing a directory, each run would delete the other's entries.
@@ -92,17 +109,47 @@ public sealed record PipelineSettings(
             dockerfile,
             baseImage,
             values.Get(PipelineParameters.CacheBust),
-            Pick(PipelineParameters.MysqlImage, SandboxProfile.MysqlImage)!,
-            Pick(PipelineParameters.RedisImage, SandboxProfile.RedisImage)!,
+            ResolveDependencies(values, isSandbox, Pick),
             values.Get(PipelineParameters.DockerHost)!)
         {
+            AppName = values.Get(PipelineParameters.StagingContainer) ?? repository.Split('/')[^1],
+            BaseImageArg = baseImageArg,
+            TestCommand = CommandLineSetting.Parse(values.Get(PipelineParameters.TestCommand)!),
+            TestReport = Build.TestReportSource.Parse(values.Get(PipelineParameters.TestReport)!),
             SandboxReason = choice.Reason,
             TestResultsDirectory = Path.GetFullPath(Path.Combine(repositoryRoot, values.Get(PipelineParameters.TestResultsDir)!)),
-            EffectiveBaseImage = baseImage ?? DockerfileArgs.GlobalDefault(File.ReadAllText(Path.Combine(context, dockerfile)), DockerfileArgs.BaseImageArg),
+            EffectiveBaseImage = baseImage ?? dockerfileDefault,
             Cache = cache,
             ImageArchiveDirectory = archive,
             DockerCertPath = values.Flag(PipelineParameters.DockerTlsVerify) ? ExpandHome(values.Get(PipelineParameters.DockerCertPath)!) : null,
         };
+    }
+
+    private static IReadOnlyList<DependencySpec> ResolveDependencies(
+        ParameterValues values, bool isSandbox, Func<ParameterDefinition, string, string?> pick)
+    {
+        if (values.Get(PipelineParameters.Services) is not { } json)
+            return DependencySpec.Defaults(
+                pick(PipelineParameters.MysqlImage, SandboxProfile.MysqlImage)!, pick(PipelineParameters.RedisImage, SandboxProfile.RedisImage)!);
+        var services = ServicesSetting.Parse(json);
+        return isSandbox && !values.IsOverridden(PipelineParameters.Services)
+            ? services.Select(s => SandboxProfile.StandIn(s.Image) is { } standIn ? s with { Image = standIn } : s).ToList()
+            : services;
+    }
+
+    /// <summary>The services' images as the project pins them, never the sandbox's stand-ins (CI caches these).</summary>
+    public static IReadOnlyList<string> PinnedServiceImages(ParameterValues values) =>
+        values.Get(PipelineParameters.Services) is { } json
+            ? ServicesSetting.Parse(json).Select(s => s.Image).ToList()
+            : DependencySpec.Defaults(values.Get(PipelineParameters.MysqlImage)!, values.Get(PipelineParameters.RedisImage)!).Select(s => s.Image).ToList();
+
+    /// <summary>The checkout's directory name as a repository name: "My_App" gives "my_app".</summary>
+    private static string RepositoryFromDirectory(string repositoryRoot)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(repositoryRoot))).ToLowerInvariant();
+        return Pipeline.Registry.ImageNames.IsValidRepository(name) ? name : throw new PipelineException(
+            $"The checkout directory's name is not a valid image repository name, so it cannot name the app",
+            $"Set \"repository\" in pipeline.json (or AWS_ECR_REPO): {Pipeline.Registry.ImageNames.RepositoryRule}");
     }
 
     private static string ExpandHome(string path) =>

@@ -19,6 +19,7 @@ public static class SandboxParts
         ["Rollback"] = [Staging],
         ["StagingUnlock"] = [Staging],
         ["DeployProduction"] = [Ecs],
+        ["SandboxUp"] = [Staging, Ecs],
     };
 
     // Targets that only read or write the repository.

@@ -12,6 +12,30 @@ public sealed record SandboxProfile(string Directory)
     public const string NodeImage = Registry + "/sandbox/node:24";
     public const string MysqlImage = Registry + "/sandbox/mariadb:10.11";
     public const string RedisImage = Registry + "/sandbox/redis:7.0";
+    public const string PostgresImage = Registry + "/sandbox/postgres:15";
+    public const string DebianImage = Registry + "/sandbox/debian:bookworm";
+
+    /// <summary>
+    /// The sandbox's stand-in for a public image, by its repository's last part (mysql:8.0.40 → MariaDB, postgres:16 →
+    /// PostgreSQL 15, node:24-bookworm-slim → its Node build); null when it has none. The sandbox builds its images
+    /// from Debian's packages, so majors can differ from the pinned ones: the banner shows both.
+    /// </summary>
+    public static string? StandIn(string? image)
+    {
+        if (image is null) return null;
+        if (image.StartsWith(Registry + "/", StringComparison.Ordinal)) return image;
+        var name = image.Split('@')[0];
+        var lastPart = name[(name.LastIndexOf('/') + 1)..];
+        return lastPart.Split(':')[0] switch
+        {
+            "mysql" or "mariadb" => MysqlImage,
+            "redis" => RedisImage,
+            "postgres" => PostgresImage,
+            "node" => NodeImage,
+            "debian" => DebianImage,
+            _ => null,
+        };
+    }
     public const string AwsEndpoint = "http://127.0.0.1:4566";
     public const string AwsRegion = "us-east-1";
     public const string AwsProfile = "sandbox";
@@ -22,8 +46,8 @@ public sealed record SandboxProfile(string Directory)
 
     public string AwsCredentialsFile => Path.Combine(Directory, "aws", "credentials");
 
-    /// <summary>The staging hosts, load balancer and proxy image up.sh made; null before up.sh has run.</summary>
-    public SandboxStaging? ReadStaging() => SandboxStaging.Read(Path.Combine(Directory, "sandbox.json"));
+    /// <summary>The staging hosts, and this app's load balancer and ports on them, as up.sh made them; null before up.sh has run.</summary>
+    public SandboxStaging? ReadStaging(string app) => SandboxStaging.Read(Path.Combine(Directory, "sandbox.json"), app);
 
     public Secret ReadRegistryPassword()
     {
@@ -36,18 +60,21 @@ public sealed record SandboxProfile(string Directory)
 
     /// <summary>
     /// Runs sandbox/up.sh, which is idempotent and takes about a second when everything is already up, leaving out
-    /// the optional <paramref name="without"/> parts (<see cref="SandboxParts"/>).
+    /// the optional <paramref name="without"/> parts (<see cref="SandboxParts"/>), and provisioning <paramref name="app"/>
+    /// (its services, env file, load balancer slot and ECS service) when a part it uses is checked.
     /// </summary>
-    public async Task EnsureUpAsync(string repositoryRoot, IReadOnlyList<string> without, CancellationToken cancellationToken)
+    public async Task EnsureUpAsync(string repositoryRoot, IReadOnlyList<string> without, SandboxApp? app, CancellationToken cancellationToken)
     {
         var script = Path.Combine(repositoryRoot, "sandbox", "up.sh");
-        if (SandboxUpRecord.Check(Directory, repositoryRoot, without) is not { } why)
+        if (SandboxUpRecord.Check(Directory, repositoryRoot, without, app) is not { } why)
         {
             Cli.Log.Note("sandbox: up (its daemons answer as sandbox/up.sh last left them)");
             return;
         }
-        Cli.Log.Step($"Sandbox: making sure the local engine, registry and fixture images are up ({why})");
-        string[] arguments = without.Count == 0 ? [script] : [script, "--without", string.Join(',', without)];
+        Cli.Log.Step($"Sandbox: making sure the local engine, registry and fixture images are up{(app is null ? "" : $", and {app.Name} provisioned")} ({why})");
+        List<string> arguments = [script];
+        if (without.Count > 0) arguments.AddRange(["--without", string.Join(',', without)]);
+        if (app is not null) arguments.AddRange(["--app", app.Write(Directory)]);
         int exitCode;
         try
         {

@@ -21,23 +21,39 @@ public sealed record SandboxStaging(
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
-    /// <summary>Null when sandbox.json or its staging object is missing (up.sh has not run yet).</summary>
-    public static SandboxStaging? Read(string sandboxJson)
+    /// <summary>The app's slot, when up.sh provisioned it; null when it has not yet (a dry run before the first deploy).</summary>
+    public int? Slot { get; init; }
+
+    /// <summary>
+    /// Null when sandbox.json or its staging object is missing (up.sh has not run yet). The hosts' app ports, env
+    /// files, load balancer and drain commands are <paramref name="app"/>'s, from its entry in "apps".
+    /// </summary>
+    public static SandboxStaging? Read(string sandboxJson, string app)
     {
         if (!File.Exists(sandboxJson)) return null;
         var file = JsonSerializer.Deserialize<SandboxFile>(File.ReadAllText(sandboxJson), Json);
         var staging = file?.Staging;
         if (staging?.Hosts is not { Count: > 0 } || staging.IdentityFile is null || staging.KnownHosts is null) return null;
+        var proxyImage = file!.Images is { } images && images.TryGetValue("nginx", out var nginx) ? nginx : null;
+        if (file.Apps?.GetValueOrDefault(app) is not { } mine)
+            return new SandboxStaging(staging.Hosts, staging.IdentityFile, staging.KnownHosts, "", "", "", proxyImage) { Jump = staging.Jump };
+        var hosts = staging.Hosts.Select(host => mine.Hosts?.FirstOrDefault(h => h.Name == host.Name) is { } own
+            ? host with { AppPort = own.AppPort, EnvFile = own.EnvFile }
+            : host).ToList();
         return new SandboxStaging(
-            staging.Hosts, staging.IdentityFile, staging.KnownHosts, staging.LoadBalancer ?? "",
-            staging.DrainCommand ?? "", staging.EnableCommand ?? "",
-            file!.Images is { } images && images.TryGetValue("nginx", out var nginx) ? nginx : null)
+            hosts, staging.IdentityFile, staging.KnownHosts, mine.LoadBalancer ?? "",
+            mine.DrainCommand ?? "", mine.EnableCommand ?? "", proxyImage)
         {
             Jump = staging.Jump,
+            Slot = mine.Slot,
         };
     }
 
-    private sealed record SandboxFile(Dictionary<string, string>? Images, StagingObject? Staging);
+    private sealed record SandboxFile(Dictionary<string, string>? Images, StagingObject? Staging, Dictionary<string, AppObject>? Apps);
+
+    private sealed record AppObject(int? Slot, string? LoadBalancer, List<AppHost>? Hosts, string? DrainCommand, string? EnableCommand);
+
+    private sealed record AppHost(string Name, int AppPort, string? EnvFile);
 
     private sealed record StagingObject(
         List<SandboxStagingHost>? Hosts, string? IdentityFile, string? KnownHosts, string? LoadBalancer,

@@ -13,7 +13,7 @@ public static class SandboxUpRecord
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
     /// <returns>Null when the sandbox is up as recorded; otherwise why up.sh must run.</returns>
-    public static string? Check(string stateDirectory, string repositoryRoot, IReadOnlyCollection<string> without)
+    public static string? Check(string stateDirectory, string repositoryRoot, IReadOnlyCollection<string> without, SandboxApp? app = null)
     {
         var path = Path.Combine(stateDirectory, "up.json");
         Record? record;
@@ -30,6 +30,8 @@ public static class SandboxUpRecord
         if (Path.GetFullPath(record.Sandbox) != Path.GetFullPath(scripts)) return $"it was brought up by {record.Sandbox}";
         if (SandboxParts.Optional.Except(without).FirstOrDefault(part => !record.Parts.Contains(part)) is { } missing)
             return $"its {missing} part was not checked";
+        if (app is not null && (record.App?.Name != app.Name || record.App.ProfileSha != app.Sha))
+            return record.App?.Name == app.Name ? $"{app.Name}'s profile changed" : $"{app.Name} was not the app it provisioned";
         foreach (var process in record.Processes)
             if (!Alive(process)) return $"{process.Match} ({process.PidFile}) is not running";
         var recorded = File.GetLastWriteTimeUtc(path);
@@ -60,7 +62,9 @@ public static class SandboxUpRecord
         return null;
     }
 
-    private sealed record Record(string? Sandbox, List<string>? Parts, List<Process>? Processes);
+    private sealed record Record(string? Sandbox, List<string>? Parts, List<Process>? Processes, AppRecord? App);
+
+    private sealed record AppRecord(string? Name, string? ProfileSha);
 
     private sealed record Process(string PidFile, string Match);
 }

@@ -13,6 +13,9 @@ namespace Pipeline.Config;
 /// </param>
 public sealed record SettingKind(string Noun, string Fix, Func<string, string?> Problem)
 {
+    /// <summary>The value is JSON: pipeline.json may give it as a list or object, kept as compact JSON text.</summary>
+    public bool TakesJson { get; init; }
+
     /// <summary>A one-line value with the given grammar: forbidden characters first, since they explain best.</summary>
     public static SettingKind Line(string noun, string fix, Func<string, string?>? grammar = null) =>
         new(noun, fix, value => ValueText.FirstForbidden(value, ValueText.IsForbidden) ?? grammar?.Invoke(value));

@@ -121,6 +121,31 @@ public static partial class SettingKinds
             : SettingKind.FirstOutside(item, c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '=' or '@' or ':' or '/')
               ?? $"it does not have the form {StagingHost.SpecSyntax}");
 
+    /// <summary>pipeline.json's "services" object (<see cref="ServicesSetting"/>); one line of JSON from the environment.</summary>
+    public static readonly SettingKind Services = new(
+        "a services object", "Write it as pipeline.json's \"services\" object: ./build.sh --help and the README show its keys.",
+        value => ValueText.FirstForbidden(value, ValueText.IsForbidden) ?? ServicesSetting.Problem(value)) { TakesJson = true };
+
+    /// <summary>A command as argv: a JSON list of strings, or words separated by spaces (no quoting: use the list for that).</summary>
+    public static readonly SettingKind Argv = new(
+        "a command", "Give the command as a JSON list of strings, e.g. [\"npm\", \"test\"], or as words separated by spaces.",
+        value => ValueText.FirstForbidden(value, ValueText.IsForbidden) ?? CommandLineSetting.Problem(value)) { TakesJson = true };
+
+    public static readonly SettingKind TestReport = SettingKind.Line(
+        "a test report source", "Use node (node's test runner output) or junit:/absolute/path/in/the/container.xml.",
+        value => Build.TestReportSource.Problem(value));
+
+    public static readonly SettingKind HttpPath = SettingKind.Line(
+        "an HTTP path", "Give the path of the endpoint, starting with /, e.g. /healthcheck.",
+        value => !value.StartsWith('/') ? "it does not start with /"
+            : SettingKind.FirstOutside(value, c => char.IsAsciiLetterOrDigit(c) || "/-._~%!$&'()*+,;=:@?".Contains(c)));
+
+    /// <summary>A Dockerfile ARG name, as the build passes it.</summary>
+    public static readonly SettingKind BuildArgName = SettingKind.Line(
+        "a build arg name", "Use the ARG's name as the Dockerfile declares it: letters, digits and _, not starting with a digit.",
+        value => SettingKind.FirstOutside(value, c => char.IsAsciiLetterOrDigit(c) || c == '_')
+                 ?? (char.IsAsciiDigit(value[0]) ? "it starts with a digit" : null));
+
     private static string? DockerName(string value, int maxLength) =>
         SettingKind.FirstOutside(value, c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-')
         ?? (!char.IsAsciiLetterOrDigit(value[0]) ? $"it starts with {ValueText.Describe(value[0])}" : null)

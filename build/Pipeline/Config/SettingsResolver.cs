@@ -86,10 +86,12 @@ public static class SettingsResolver
                 var parameter = PipelineParameters.Find(property.Name) ?? throw UnknownKey(property.Name);
                 values[parameter.Name] = property.Value.ValueKind switch
                 {
+                    // Compact JSON text: a kind that takes JSON reads it back, and it stays one line.
+                    JsonValueKind.Array or JsonValueKind.Object when parameter.ValueKind.TakesJson => JsonSerializer.Serialize(property.Value),
                     JsonValueKind.String => property.Value.GetString()!,
                     JsonValueKind.True or JsonValueKind.False or JsonValueKind.Number => property.Value.GetRawText(),
                     JsonValueKind.Array => string.Join(",", property.Value.EnumerateArray().Select(e => e.ToString())),
-                    _ => throw new PipelineException($"pipeline.json \"{property.Name}\" must be a string, number, boolean or list", "Change its value."),
+                    _ => throw new PipelineException($"pipeline.json \"{property.Name}\" must be a string, number, boolean or list" + (parameter.ValueKind.TakesJson ? " or object" : ""), "Change its value."),
                 };
             }
         }

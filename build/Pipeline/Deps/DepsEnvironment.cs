@@ -1,10 +1,11 @@
 using Pipeline.Cli;
+using Pipeline.Config;
 using Pipeline.Docker;
 
 namespace Pipeline.Deps;
 
 /// <summary>
-/// The MySQL and Redis containers of one run: started from a <see cref="DepsPlan"/>, checked, given the schema,
+/// The dependency containers of one run: started from a <see cref="DepsPlan"/>, checked, given the schema,
 /// found again by later stages, and removed.
 /// </summary>
 public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOptions options)
@@ -15,39 +16,55 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
 
     public DepsPlan Plan => plan;
 
-    public async Task StartAsync(string schemaFile, CancellationToken cancellation)
+    /// <param name="schemaFiles">The schema file of each service that has one, by alias (<see cref="SchemaFile.LocateAll"/>).</param>
+    public async Task StartAsync(IReadOnlyDictionary<string, string> schemaFiles, CancellationToken cancellation)
     {
         await RemoveStaleAsync(cancellation);
         var seeds = new SeededDatabase(docker);
-        var seed = await seeds.ChooseAsync(plan.Mysql.Image, schemaFile, cancellation);
-        var mysql = seed.Seed is null ? plan.Mysql : plan.Mysql with { Image = seed.Seed };
+        // A MySQL-family service with a schema can start from a snapshot of its first start (SeededDatabase).
+        var started = new List<DependencyService>();
+        var toSave = new List<(DependencyService Service, string Reference)>();
+        foreach (var service in plan.Services)
+        {
+            if (service.IsMysql && schemaFiles.TryGetValue(service.Alias, out var schema))
+            {
+                var seed = await seeds.ChooseAsync(service.Image, schema, cancellation);
+                started.Add(seed.Seed is null ? service : service with { Image = seed.Seed });
+                if (seed.ToSave is not null) toSave.Add((service, seed.ToSave));
+            }
+            else
+            {
+                started.Add(service);
+            }
+        }
         await docker.Networks.CreateAsync(plan.Network, plan.Labels("network"), cancellation);
         Log.Note($"network {plan.Network}");
-        await Task.WhenAll(CreateAndStartAsync(mysql, cancellation), CreateAndStartAsync(plan.Redis, cancellation));
+        await Task.WhenAll(started.Select(service => CreateAndStartAsync(service, cancellation)));
 
         var readiness = new Readiness(docker);
-        await Task.WhenAll(
-            readiness.WaitAsync(mysql, options.Timeout, cancellation),
-            readiness.WaitAsync(plan.Redis, options.Timeout, cancellation));
-        await ImportSchemaAsync(schemaFile, cancellation);
-        if (seed.ToSave is not null) await seeds.SaveAsync(mysql.ContainerName, seed.ToSave, plan.Mysql.Image, cancellation);
+        await Task.WhenAll(started.Select(service => readiness.WaitAsync(service, options.Timeout, cancellation)));
+        foreach (var service in plan.Services)
+            if (schemaFiles.TryGetValue(service.Alias, out var schema)) await ImportSchemaAsync(service, schema, cancellation);
+        foreach (var (service, reference) in toSave) await seeds.SaveAsync(service.ContainerName, reference, service.Image, cancellation);
     }
 
-    public async Task ImportSchemaAsync(string schemaFile, CancellationToken cancellation)
+    public async Task ImportSchemaAsync(DependencyService service, string schemaFile, CancellationToken cancellation)
     {
-        var mysql = plan.Mysql.ContainerName;
-        await docker.Containers.CopyArchiveAsync(mysql, DepsPlan.SchemaDirectory,
+        var container = service.ContainerName;
+        await docker.Containers.CopyArchiveAsync(container, DepsPlan.SchemaDirectory,
             SchemaArchive.Create(schemaFile, DepsPlan.SchemaFileName), cancellation);
-        var result = await docker.Containers.ExecAsync(mysql,
-            MysqlClientCommand.Import($"{DepsPlan.SchemaDirectory}/{DepsPlan.SchemaFileName}"), ImportLimit, cancellation);
+        var command = service.Schema?.Import is { } import
+            ? import.Select(arg => arg == SchemaImport.FilePlaceholder ? DepsPlan.SchemaPath : arg).ToList()
+            : MysqlClientCommand.Import(DepsPlan.SchemaPath);
+        var result = await docker.Containers.ExecAsync(container, command, ImportLimit, cancellation);
         if (result.ExitCode != 0)
         {
             throw new PipelineException(
-                $"Importing {schemaFile} into {mysql} failed (mysql client exit code {result.ExitCode})",
-                "Fix the statement the client names below, then run StartDeps again.",
+                $"Importing {schemaFile} into {container} failed (`{command[0]}` exit code {result.ExitCode})",
+                "Fix the statement the client names below (or the service's schema \"import\" command), then run StartDeps again.",
                 (result.Stderr + result.Stdout).Trim());
         }
-        Log.Note($"imported {Path.GetFileName(schemaFile)} into {mysql}");
+        Log.Note($"imported {Path.GetFileName(schemaFile)} into {container}");
     }
 
     /// <summary>Removes this run's containers (dependencies and test) and network. Never throws.</summary>
@@ -79,9 +96,15 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
 
     /// <summary>
     /// The network of the running dependencies (this run's, or ones a DepsUp left); fails when they are not running.
+    /// With no services, it is this run's network, which StartDeps made.
     /// </summary>
     public async Task<string> FindNetworkAsync(CancellationToken cancellation)
     {
+        if (plan.Services.Count == 0)
+            return await docker.Networks.InspectAsync(plan.Network, cancellation) is not null ? plan.Network
+                : throw new PipelineException(
+                    $"This run's network {plan.Network} does not exist",
+                    "Run StartDeps in the same run (don't --skip it): it makes the network the tests run on.");
         string? network = null;
         foreach (var service in plan.Services)
         {
@@ -95,7 +118,7 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
             network ??= details.NetworkAddresses.Keys.FirstOrDefault(n => n.StartsWith($"{plan.Naming.Prefix}-deps-"));
         }
         return network ?? throw new PipelineException(
-            $"{plan.Mysql.ContainerName} is on no {plan.Naming.Prefix}-deps-* network",
+            $"{plan.Services[0].ContainerName} is on no {plan.Naming.Prefix}-deps-* network",
             "Restart the dependencies: ./build.sh DepsDown DepsUp.");
     }
 
@@ -143,12 +166,12 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
             if (owner.IsOnAnotherMachine && container.State.Running)
                 throw new PipelineException(
                     $"{container.Name} belongs to run {run} of another machine ({owner.Host}, pid {owner.Pid}, started {owner.ProcessStart}), and it is running",
-                    "Another pipeline shares this Docker engine (a CI job in another container, say); replacing its MySQL and Redis would break its tests. " +
+                    "Another pipeline shares this Docker engine (a CI job in another container, say); replacing its services would break its tests. " +
                     "If that run is over, remove its containers with ./build.sh DepsDown and run again; if both must run at once, give them separate engines.");
             if (!owner.IsAnotherLiveRun()) continue;
             throw new PipelineException(
                 $"{container.Name} belongs to run {run}, which is still running (pid {owner.Pid} on this machine, started {owner.ProcessStart})",
-                "Another pipeline uses this engine's MySQL and Redis (same names and ports); replacing them would break its tests. " +
+                "Another pipeline uses this engine's service containers (same names and ports); replacing them would break its tests. " +
                 $"Wait until it ends (its containers go with it), or stop it (kill {owner.Pid}) and run again.");
         }
         await Task.WhenAll(stale.Select(container => docker.Containers.RemoveAsync(container.Id, cancellation)));
@@ -182,7 +205,7 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
         {
             throw new PipelineException(
                 $"{service.DisplayName} image {service.Image} is not in the engine",
-                $"Check --{service.Role}-image / {service.Role.ToUpperInvariant()}_IMAGE, and run Restore (don't --skip it) to pull it.",
+                $"Check the image of service {service.Role} (pipeline.json's \"services\", or --{service.Role}-image for the default ones), and run Restore (don't --skip it) to pull it.",
                 e.Detail, e);
         }
         try

@@ -2,19 +2,19 @@ using Pipeline.Cli;
 
 namespace Pipeline.Deps;
 
-/// <summary>DepsLogs: follows the MySQL and Redis logs, each line prefixed with its service, until Ctrl-C.</summary>
+/// <summary>DepsLogs: follows the dependency services' logs, each line prefixed with its service, until Ctrl-C.</summary>
 public sealed class DepsLogsStage(StageContext context) : IStage
 {
     public IEnumerable<string> Describe()
     {
         var plan = DepsPlan.For(context.Settings, context.RunId);
-        yield return $"follow the logs of {plan.Mysql.ContainerName} and {plan.Redis.ContainerName} until Ctrl-C";
+        yield return $"follow the logs of {plan.ContainerNames} until Ctrl-C";
     }
 
     public async Task RunAsync(CancellationToken cancellation)
     {
         var plan = DepsPlan.For(context.Settings, context.RunId);
-        var width = plan.Services.Max(s => s.Alias.Length);
+        var width = plan.Services.Select(s => s.Alias.Length).DefaultIfEmpty(0).Max();
         var present = new List<DependencyService>();
         foreach (var service in plan.Services)
         {

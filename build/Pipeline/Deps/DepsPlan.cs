@@ -4,11 +4,11 @@ using Pipeline.Docker;
 namespace Pipeline.Deps;
 
 /// <summary>
-/// What StartDeps creates, as values: the run's network and the MySQL and Redis containers. Dry runs print it,
-/// unit tests assert it, and <see cref="DepsEnvironment"/> sends it.
+/// What StartDeps creates, as values: the run's network and one container per dependency service. Dry runs print
+/// it, unit tests assert it, and <see cref="DepsEnvironment"/> sends it.
 /// </summary>
 public sealed record DepsPlan(
-    string RunId, DepsNaming Naming, bool IsSandbox, DependencyService Mysql, DependencyService Redis)
+    string RunId, DepsNaming Naming, bool IsSandbox, IReadOnlyList<DependencyService> Services)
 {
     public const string RunIdLabel = "pipeline.run-id";
     public const string SandboxLabel = "pipeline.sandbox";
@@ -16,26 +16,34 @@ public sealed record DepsPlan(
     public const string DepsLabel = "pipeline.deps";
     public const string RoleLabel = "pipeline.deps.role";
 
-    /// <summary>Where the schema file is put inside the database container before the import.</summary>
+    /// <summary>Where the schema file is put inside the service's container before the import.</summary>
     public const string SchemaDirectory = "/tmp";
-    public const string SchemaFileName = "pipeline-database.sql";
+    public const string SchemaFileName = "pipeline-schema.sql";
+    public const string SchemaPath = SchemaDirectory + "/" + SchemaFileName;
 
     public static DepsPlan For(PipelineSettings settings, string runId, DepsNaming? naming = null) =>
-        For(settings.MysqlImage, settings.RedisImage, settings.IsSandbox, runId, naming ?? DepsNaming.Default);
+        For(settings.Dependencies, settings.IsSandbox, runId, naming ?? DepsNaming.Default);
 
-    public static DepsPlan For(string mysqlImage, string redisImage, bool isSandbox, string runId, DepsNaming naming) => new(
-        runId,
-        naming,
-        isSandbox,
-        new DependencyService("mysql", "MySQL", $"{naming.Prefix}-mysql", mysqlImage, 3306, naming.MysqlHostPort,
-            // The official image and the sandbox's MariaDB both read this; root then has an empty password.
-            new Dictionary<string, string> { ["MYSQL_ALLOW_EMPTY_PASSWORD"] = "yes" }),
-        new DependencyService("redis", "Redis", $"{naming.Prefix}-redis", redisImage, 6379, naming.RedisHostPort,
-            new Dictionary<string, string>()));
+    public static DepsPlan For(IReadOnlyList<DependencySpec> services, bool isSandbox, string runId, DepsNaming naming) =>
+        new(runId, naming, isSandbox, services.Select(s => DependencyService.From(s, naming)).ToList());
+
+    /// <summary>The default services (MySQL and Redis) with these images.</summary>
+    public static DepsPlan For(string mysqlImage, string redisImage, bool isSandbox, string runId, DepsNaming naming) =>
+        For(DependencySpec.Defaults(mysqlImage, redisImage), isSandbox, runId, naming);
 
     public string Network => $"{Naming.Prefix}-deps-{RunId}";
 
-    public IReadOnlyList<DependencyService> Services => [Mysql, Redis];
+    /// <summary>The service with this alias; tests and the seed logic ask for one by name.</summary>
+    public DependencyService Service(string alias) => Services.Single(s => s.Alias == alias);
+
+    /// <summary>This plan with one service changed (tests give one a command that never starts, say).</summary>
+    public DepsPlan With(string alias, Func<DependencyService, DependencyService> change) =>
+        this with { Services = Services.Select(s => s.Alias == alias ? change(s) : s).ToList() };
+
+    /// <summary>"pipeline-mysql and pipeline-redis", for messages.</summary>
+    public string ContainerNames => Services.Count == 0 ? "no service containers"
+        : string.Join(", ", Services.Take(Services.Count - 1).Select(s => s.ContainerName)) +
+          (Services.Count > 1 ? " and " : "") + Services[^1].ContainerName;
 
     /// <summary>The labels of everything this run creates for its deps; <paramref name="role"/> tells them apart.</summary>
     public IReadOnlyDictionary<string, string> Labels(string role)
@@ -63,9 +71,9 @@ public sealed record DepsPlan(
         Ports = [new PortBinding(service.ContainerPort, service.HostPort)],
     };
 
-    public IEnumerable<string> Describe(DepsOptions options, string schemaFile)
+    public IEnumerable<string> Describe(DepsOptions options, Func<DependencyService, string> schemaFile)
     {
-        yield return $"remove stale containers named {Mysql.ContainerName} and {Redis.ContainerName} left by earlier runs (never those of a pipeline still running on this machine)";
+        yield return $"remove stale containers named {ContainerNames} left by earlier runs (never those of a pipeline still running on this machine)";
         yield return $"create network {Network} (labels {Format(Labels("network"))})";
         foreach (var service in Services)
         {
@@ -75,12 +83,15 @@ public sealed record DepsPlan(
                 $"port {port.HostIp}:{(port.HostPort == 0 ? "<any>" : port.HostPort)}->{port.ContainerPort}" +
                 (service.Environment.Count == 0 ? "" : $", env {Format(service.Environment)}");
             yield return $"  labels {Format(request.Labels)}";
+            yield return $"  wait at most {options.Timeout.TotalSeconds:0.#} s until it {service.Ready}";
+            if (service.Schema is { } schema)
+                yield return $"  import {schemaFile(service)} " + (schema.Import is { } import
+                    ? $"with `{string.Join(' ', import)}` ({SchemaImport.FilePlaceholder} = {SchemaPath})"
+                    : "through its own mysql client");
+            if (service.IsMysql && service.Schema is not null)
+                yield return $"  start it from the local seed image {SeededDatabase.Repository}:<image and schema hash> when one exists " +
+                    "(else save one after the import), unless the image keeps its data in a VOLUME";
         }
-        yield return $"wait at most {options.Timeout.TotalSeconds:0.#} s until MySQL answers `SELECT 1` " +
-            "(its own client, in the container) and Redis answers PING with +PONG on its published port";
-        yield return $"import {schemaFile} through {Mysql.ContainerName}'s own mysql client";
-        yield return $"start MySQL from the local seed image {SeededDatabase.Repository}:<image and schema hash> when one exists " +
-            "(else save one after the import), unless the image keeps its data in a VOLUME";
     }
 
     internal static string Format(IReadOnlyDictionary<string, string> pairs) =>

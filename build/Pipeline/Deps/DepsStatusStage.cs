@@ -10,8 +10,8 @@ public sealed class DepsStatusStage(StageContext context) : IStage
     public IEnumerable<string> Describe()
     {
         var plan = DepsPlan.For(context.Settings, context.RunId);
-        yield return $"inspect {plan.Mysql.ContainerName} and {plan.Redis.ContainerName}: state, image, ports, run id";
-        yield return "ask each one right now: MySQL `SELECT 1` through its own client, Redis PING";
+        yield return $"inspect {plan.ContainerNames}: state, image, ports, run id";
+        foreach (var service in plan.Services) yield return $"ask {service.ContainerName} right now whether it {service.Ready}";
     }
 
     public async Task RunAsync(CancellationToken cancellation)

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Pipeline.Config;
 using Pipeline.Docker;
 
 namespace Pipeline.Deps;
 
 /// <summary>
-/// Waits until a dependency answers at the protocol level: MySQL a real query through its own client, Redis a
-/// PING. Gives up at the deadline naming the service, or at once when its container has stopped.
+/// Waits until a dependency is ready by its probe (<see cref="ReadinessProbe"/>): a real query through MySQL's own
+/// client, a RESP PING, a TCP connect, or a command in its container. Gives up at the deadline naming the service, or at once when its container has stopped.
 /// </summary>
 public sealed class Readiness(IDockerEngine docker)
 {
@@ -16,16 +17,19 @@ public sealed class Readiness(IDockerEngine docker)
     /// <summary>Null when the service answers now; otherwise why not.</summary>
     public async Task<string?> ProbeAsync(DependencyService service, CancellationToken cancellation)
     {
-        if (service.Role == "mysql")
+        var probe = service.Ready;
+        if (probe.Kind is ReadinessProbe.SqlKind or ReadinessProbe.ExecKind)
         {
-            var result = await docker.Containers.ExecAsync(
-                service.ContainerName, MysqlClientCommand.Query("SELECT 1"), ProbeLimit, cancellation);
-            return result.ExitCode == 0 ? null : FirstLine(result.Stderr) ?? $"client exited with {result.ExitCode}";
+            var command = probe.Kind == ReadinessProbe.SqlKind ? MysqlClientCommand.Query(probe.Query!) : probe.Command!;
+            var result = await docker.Containers.ExecAsync(service.ContainerName, command, ProbeLimit, cancellation);
+            return result.ExitCode == 0 ? null : FirstLine(result.Stderr) ?? FirstLine(result.Stdout) ?? $"`{command[0]}` exited with {result.ExitCode}";
         }
         var details = await docker.Containers.InspectAsync(service.ContainerName, cancellation);
         if (details is null || !details.PublishedPorts.TryGetValue(service.PortKey, out var port))
             return $"{service.PortKey} is not published";
-        return await RedisPing.ProbeAsync("127.0.0.1", port, ProbeLimit, cancellation);
+        return probe.Kind == ReadinessProbe.RespPingKind
+            ? await RedisPing.ProbeAsync("127.0.0.1", port, ProbeLimit, cancellation)
+            : await TcpProbe.ProbeAsync("127.0.0.1", port, ProbeLimit, cancellation);
     }
 
     public async Task WaitAsync(DependencyService service, TimeSpan timeout, CancellationToken cancellation)
@@ -40,7 +44,7 @@ public sealed class Readiness(IDockerEngine docker)
                 var how = details is null ? "was removed" : $"stopped (exit code {details.State.ExitCode})";
                 throw new PipelineException(
                     $"{service.DisplayName} (container {service.ContainerName}) {how} before it was ready",
-                    $"Read its log below; check --{service.Role}-image ({service.Image}) starts on its own.",
+                    $"Read its log below; check that its image ({service.Image}) starts on its own with the service's env.",
                     await LogTailAsync(service, cancellation));
             }
             try

@@ -4,8 +4,8 @@ using Pipeline.Cli;
 namespace Pipeline.Deps;
 
 /// <summary>
-/// Shell: an interactive shell in the testing image, on the dependencies' network, with MYSQL_HOST and REDIS_HOST
-/// set as for the tests; the container goes when the shell exits.
+/// Shell: an interactive shell in the testing image, on the dependencies' network, with the services' &lt;NAME&gt;_HOST
+/// and &lt;NAME&gt;_PORT set as for the tests; the container goes when the shell exits.
 /// </summary>
 public sealed class ShellStage(StageContext context) : IStage
 {
@@ -20,8 +20,7 @@ public sealed class ShellStage(StageContext context) : IStage
     [
         "run", "--rm", "-it",
         "--network", network,
-        "-e", $"MYSQL_HOST={plan.Mysql.Alias}",
-        "-e", $"REDIS_HOST={plan.Redis.Alias}",
+        .. Build.TestContainerPlan.Environment(plan).SelectMany(pair => new[] { "-e", $"{pair.Key}={pair.Value}" }),
         "--label", $"{DepsPlan.RunIdLabel}={plan.RunId}",
         "--label", $"{DepsPlan.DepsLabel}={plan.Naming.Prefix}",
         "--label", $"{DepsPlan.RoleLabel}=shell",

@@ -79,4 +79,58 @@ internal sealed partial class ContainerOperations
                 "The container or that directory does not exist.", refused.EngineMessage, refused);
         }
     }
+
+    public async Task<byte[]?> ReadFileAsync(string name, string path, long maxBytes, CancellationToken cancellation)
+    {
+        try
+        {
+            return await engine.RunAsync($"GET /containers/{name}/archive", async (docker, token) =>
+            {
+                var response = await docker.Containers.GetArchiveFromContainerAsync(
+                    name, new ContainerPathStatParameters { Path = path }, statOnly: false, token);
+                await using var stream = response.Stream ?? throw new PipelineException($"The engine sent no archive of {name}:{path}", "Try again; check the engine's log if it persists.");
+                // The whole archive is read into memory first: Docker.DotNet's chunked stream throws
+                // EndOfStreamException when a reader (TarReader's entry stream) asks for more than its last chunk holds.
+                var archive = await ReadBoundedAsync(stream, maxBytes + 64 * 1024, name, path, token);
+                // The engine sends the path as a tar archive; a regular file is its first entry.
+                using var tar = new System.Formats.Tar.TarReader(archive);
+                var entry = tar.GetNextEntry(copyData: false);
+                if (entry?.DataStream is null || entry.EntryType is not (System.Formats.Tar.TarEntryType.RegularFile or System.Formats.Tar.TarEntryType.V7RegularFile))
+                    throw new PipelineException($"{name}:{path} is not a regular file", "Point the setting at the file the command writes.");
+                if (entry.Length > maxBytes)
+                    throw new PipelineException($"{name}:{path} is {entry.Length} bytes, more than the {maxBytes} read", "Write a smaller file.");
+                using var copy = new MemoryStream();
+                entry.DataStream.CopyTo(copy);
+                return copy.ToArray();
+            }, cancellation);
+        }
+        catch (DockerApiException missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<MemoryStream> ReadBoundedAsync(Stream stream, long limit, string name, string path, CancellationToken token)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await stream.ReadAsync(chunk, token);
+            }
+            catch (EndOfStreamException)
+            {
+                break;
+            }
+            if (read == 0) break;
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+                throw new PipelineException($"{name}:{path} is more than the {limit} bytes read", "Write a smaller file.");
+        }
+        buffer.Position = 0;
+        return buffer;
+    }
 }

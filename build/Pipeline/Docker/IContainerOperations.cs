@@ -33,6 +33,9 @@ public interface IContainerOperations
     /// <summary>Unpacks a tar archive into a directory of the container (PUT /containers/{id}/archive).</summary>
     Task CopyArchiveAsync(string name, string directory, byte[] tar, CancellationToken cancellation);
 
+    /// <summary>The bytes of a file in a container (running or exited); null when the path does not exist.</summary>
+    Task<byte[]?> ReadFileAsync(string name, string path, long maxBytes, CancellationToken cancellation);
+
     /// <summary>
     /// Follows its log from the first line until the container stops (or <paramref name="cancellation"/> fires),
     /// calling <paramref name="onLine"/> for each complete line as it arrives.

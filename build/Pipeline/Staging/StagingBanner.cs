@@ -24,6 +24,10 @@ public static class StagingBanner
         }
         if (staging.Hosts.Count == 0)
             return settings.IsSandbox ? "the sandbox's staging hosts (once sandbox/up.sh has made them)" : "no hosts (set STAGING_HOSTS)";
-        return string.Join(", ", staging.Hosts.Select(h => h.ToString())) + (staging.Jump is { } jump ? $", all through the jump host {jump}" : "");
+        var where = string.Join(", ", staging.Hosts.Select(h => h.ToString())) + (staging.Jump is { } jump ? $", all through the jump host {jump}" : "");
+        if (!settings.IsSandbox || settings.Values.IsOverridden(PipelineParameters.StagingHosts)) return where;
+        return settings.Sandbox.ReadStaging(settings.AppName) is { Slot: { } slot } sandbox
+            ? $"{where}; {settings.AppName} in sandbox slot {slot}, behind {sandbox.LoadBalancer}"
+            : $"{where}; {settings.AppName} gets its own slot (load balancer, app ports) when sandbox/up.sh first provisions it";
     }
 }

@@ -43,7 +43,7 @@ public sealed record StagingSettings(
     public static StagingSettings From(PipelineSettings settings)
     {
         var values = settings.Values;
-        var sandbox = settings.IsSandbox ? settings.Sandbox.ReadStaging() : null;
+        var sandbox = settings.IsSandbox ? settings.Sandbox.ReadStaging(settings.AppName) : null;
         string? Pick(ParameterDefinition parameter, string? sandboxValue) =>
             values.Get(parameter) is { } given && (values.IsOverridden(parameter) || sandboxValue is null) ? given : sandboxValue ?? values.Get(parameter);
 
@@ -54,7 +54,7 @@ public sealed record StagingSettings(
             : sandbox?.Hosts.Select(h => new StagingHost(h.Name, h.User, h.Address, h.Port, "127.0.0.1", h.AppPort, h.EnvFile)).ToList() ?? [];
 
         // The container name, network, env file and interval have been checked against their kinds (SettingKinds).
-        var container = values.Get(PipelineParameters.StagingContainer)!;
+        var container = settings.AppName;
         var interval = values.Get(PipelineParameters.HealthInterval);
 
         var passphrase = values.Get(PipelineParameters.StagingSshKeyPassphrase) is { Length: > 0 } p ? new Secret(p) : null;
@@ -75,7 +75,7 @@ public sealed record StagingSettings(
             knownHostsLines is null ? ExpandHome(knownHosts) : null,
             container,
             appPort,
-            values.Get(PipelineParameters.StagingEnvFile)!,
+            values.Get(PipelineParameters.StagingEnvFile) ?? $"~/{container}.env",
             values.Get(PipelineParameters.StagingNetwork)!,
             Pick(PipelineParameters.StagingProxyImage, sandbox?.ProxyImage)!,
             TimeSpan.FromSeconds(values.Number(PipelineParameters.HealthTimeout)),

@@ -35,7 +35,7 @@ public sealed class RehearsalWorld : IAsyncDisposable
     {
         var root = BuildScript.RepositoryRoot;
         var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "pipeline.json")))!;
-        var baseImage = DockerfileArgs.GlobalDefault(await File.ReadAllTextAsync(Path.Combine(root, "docker", "Dockerfile")), DockerfileArgs.BaseImageArg)!;
+        var baseImage = DockerfileArgs.GlobalDefault(await File.ReadAllTextAsync(Path.Combine(root, "docker", "Dockerfile")), "NODE_IMAGE")!;
         PinnedImages = new Dictionary<string, string>
         {
             [(string)json["mysql-image"]!] = $"{Registry}/sandbox/mariadb:10.11",

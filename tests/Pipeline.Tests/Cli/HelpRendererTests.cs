@@ -38,7 +38,8 @@ public class HelpRendererTests
     public void Secrets_are_marked_and_defaults_shown()
     {
         Assert.Matches(@"--registry-password\s+REGISTRY_PASSWORD\s.*\[secret: environment only\]", Help);
-        Assert.Contains("default: sample-app", Help);
+        Assert.Contains("default: main,master", Help);
+        Assert.Contains("default: the checkout directory's name, lowercased", Help);
         Assert.Contains("one of: staging | production", Help);
     }
 }

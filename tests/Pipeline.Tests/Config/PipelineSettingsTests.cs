@@ -10,7 +10,7 @@ public sealed class PipelineSettingsTests : IDisposable
     public PipelineSettingsTests()
     {
         Directory.CreateDirectory(Path.Combine(_root, "docker"));
-        File.WriteAllText(Path.Combine(_root, "docker", "Dockerfile"), "FROM scratch\n");
+        File.WriteAllText(Path.Combine(_root, "docker", "Dockerfile"), "ARG NODE_IMAGE=node:24-bookworm-slim\nFROM ${NODE_IMAGE}\n");
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -18,7 +18,7 @@ public sealed class PipelineSettingsTests : IDisposable
     private PipelineSettings Settings(string branch, string? json = null, Dictionary<string, string>? cli = null, params (string, string)[] env)
     {
         string? Env(string name) => env.FirstOrDefault(v => v.Item1 == name).Item2;
-        var values = SettingsResolver.Resolve(cli ?? new(), Env, json);
+        var values = SettingsResolver.Resolve(cli ?? new(), Env, json ?? """{ "repository": "sample-app" }""");
         return PipelineSettings.From(values, _root, Env, args => args.Contains("--abbrev-ref") ? branch : Sha);
     }
 
@@ -54,20 +54,20 @@ public sealed class PipelineSettingsTests : IDisposable
         var settings = Settings("develop", json: """{ "mysql-image": "mysql:8.0.40" }""");
         Assert.True(settings.IsSandbox);
         Assert.Equal(SandboxProfile.Registry, settings.Registry);
-        Assert.Equal(SandboxProfile.MysqlImage, settings.MysqlImage);
+        Assert.Equal(SandboxProfile.MysqlImage, settings.Dependencies.Single(d => d.Name == "mysql").Image);
         Assert.Equal(SandboxProfile.NodeImage, settings.BaseImage);
     }
 
     [Fact]
     public void An_image_given_for_the_run_is_kept_in_the_sandbox() =>
-        Assert.Equal("127.0.0.1:5000/other/mysql:1", Settings("develop", env: ("MYSQL_IMAGE", "127.0.0.1:5000/other/mysql:1")).MysqlImage);
+        Assert.Equal("127.0.0.1:5000/other/mysql:1", Settings("develop", env: ("MYSQL_IMAGE", "127.0.0.1:5000/other/mysql:1")).Dependencies.Single(d => d.Name == "mysql").Image);
 
     [Fact]
     public void A_configured_registry_uses_the_real_pins()
     {
         var settings = Settings("main", env: ("AWS_ECR_URL", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
         Assert.False(settings.IsSandbox);
-        Assert.Equal("mysql:8.0.40", settings.MysqlImage);
+        Assert.Equal("mysql:8.0.40", settings.Dependencies.Single(d => d.Name == "mysql").Image);
         Assert.Null(settings.BaseImage);
         Assert.Equal("123456789012.dkr.ecr.eu-west-1.amazonaws.com/sample-app:latest", settings.Images.Latest);
     }

@@ -30,6 +30,6 @@ public sealed class SandboxNodeImageTests
     public void The_Dockerfile_defaults_to_the_official_image_of_the_same_major()
     {
         var dockerfile = File.ReadAllText(Path.Combine(BuildScript.RepositoryRoot, "docker", "Dockerfile"));
-        Assert.Equal($"node:{PinnedMajor()}-bookworm-slim", DockerfileArgs.GlobalDefault(dockerfile, DockerfileArgs.BaseImageArg));
+        Assert.Equal($"node:{PinnedMajor()}-bookworm-slim", DockerfileArgs.GlobalDefault(dockerfile, "NODE_IMAGE"));
     }
 }

@@ -13,8 +13,10 @@ public class SettingsResolverTests
     public void Defaults_apply_when_nothing_is_set()
     {
         var values = SettingsResolver.Resolve(NoArgs, Env(), null);
-        Assert.Equal("sample-app", values.Get(PipelineParameters.Repository));
-        Assert.Equal(SettingSource.Default, values[PipelineParameters.Repository].Source);
+        Assert.Equal("main,master", values.Get(PipelineParameters.MainBranches));
+        Assert.Equal(SettingSource.Default, values[PipelineParameters.MainBranches].Source);
+        // The repository has no literal default: PipelineSettings derives it from the checkout's directory.
+        Assert.Null(values.Get(PipelineParameters.Repository));
     }
 
     [Fact]

@@ -13,12 +13,13 @@ namespace Pipeline.Tests.Deps;
 public sealed class DepsIntegrationTests : IAsyncLifetime
 {
     private static readonly string Schema = Path.Combine(BuildScript.RepositoryRoot, "docker", "database.sql");
+    private static readonly IReadOnlyDictionary<string, string> Schemas = new Dictionary<string, string> { ["mysql"] = Schema };
     private readonly DockerEngine _engine = DockerEngine.FromEnvironment();
     private readonly string _runId = "it-" + Guid.NewGuid().ToString("N")[..10];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private DepsNaming Naming => new($"deps-{_runId}", 0, 0);
+    private DepsNaming Naming => new($"deps-{_runId}", AnyHostPort: true);
 
     public async ValueTask InitializeAsync()
     {
@@ -54,20 +55,82 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
         DepsPlan.For(mysqlImage ?? SandboxProfile.MysqlImage, SandboxProfile.RedisImage, true, _runId, Naming);
 
     [Fact]
+    public async Task A_postgres_service_from_settings_alone_becomes_ready_and_gets_its_schema()
+    {
+        if (await _engine.Images.InspectAsync(SandboxProfile.PostgresImage, Cancellation) is null)
+            throw new InvalidOperationException($"{SandboxProfile.PostgresImage} is not in the engine: run sandbox/up.sh (it builds and keeps it).");
+        var schema = Path.Combine(Path.GetTempPath(), $"schema-{_runId}.sql");
+        await File.WriteAllTextAsync(schema, "CREATE TABLE IF NOT EXISTS notes (id serial PRIMARY KEY, text text NOT NULL);\n", Cancellation);
+        try
+        {
+            // Exactly what an app's pipeline.json says, through the same parser; a tcp probe for a second alias.
+            var services = ServicesSetting.Parse($$"""
+                {
+                  "postgres": {
+                    "image": "{{SandboxProfile.PostgresImage}}", "port": 5432,
+                    "env": { "POSTGRES_HOST_AUTH_METHOD": "trust" },
+                    "ready": { "exec": ["pg_isready", "-h", "127.0.0.1", "-U", "postgres"] },
+                    "schema": { "file": "schema.sql", "import": ["psql", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-f", "{file}"] }
+                  },
+                  "cache": { "image": "{{SandboxProfile.RedisImage}}", "port": 6379, "ready": { "tcp": true } }
+                }
+                """);
+            var plan = DepsPlan.For(services, true, _runId, Naming);
+            await Environment(plan).StartAsync(new Dictionary<string, string> { ["postgres"] = schema }, Cancellation);
+
+            var tables = await _engine.Containers.ExecAsync(plan.Service("postgres").ContainerName,
+                ["psql", "-U", "postgres", "-tA", "-c", "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"],
+                TimeSpan.FromSeconds(30), Cancellation);
+            Assert.Equal(0, tables.ExitCode);
+            Assert.Equal("notes", tables.Stdout.Trim());
+            var cache = await _engine.Containers.InspectAsync(plan.Service("cache").ContainerName, Cancellation);
+            Assert.True(cache!.State.Running);
+            Assert.Contains(plan.Network, cache.NetworkAddresses.Keys);
+        }
+        finally
+        {
+            File.Delete(schema);
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_schema_import_command_names_the_service_and_the_command()
+    {
+        var schema = Path.Combine(Path.GetTempPath(), $"schema-{_runId}.sql");
+        await File.WriteAllTextAsync(schema, "anything\n", Cancellation);
+        try
+        {
+            var services = ServicesSetting.Parse($$"""
+                { "cache": { "image": "{{SandboxProfile.RedisImage}}", "port": 6379, "ready": { "resp-ping": true },
+                             "schema": { "file": "x.sql", "import": ["sh", "-c", "echo 'no such table' >&2; exit 3", "{file}"] } } }
+                """);
+            var plan = DepsPlan.For(services, true, _runId, Naming);
+            var failure = await Assert.ThrowsAsync<PipelineException>(() =>
+                Environment(plan).StartAsync(new Dictionary<string, string> { ["cache"] = schema }, Cancellation));
+            Assert.Equal($"Importing {schema} into {plan.Service("cache").ContainerName} failed (`sh` exit code 3)", failure.Message);
+            Assert.Contains("no such table", failure.Detail);
+        }
+        finally
+        {
+            File.Delete(schema);
+        }
+    }
+
+    [Fact]
     public async Task StartDeps_brings_up_both_answering_with_the_apps_tables_imported()
     {
         var plan = Plan();
-        await Environment(plan).StartAsync(Schema, Cancellation);
+        await Environment(plan).StartAsync(Schemas, Cancellation);
 
-        var tables = await _engine.Containers.ExecAsync(plan.Mysql.ContainerName,
+        var tables = await _engine.Containers.ExecAsync(plan.Service("mysql").ContainerName,
             MysqlClientCommand.Query("SHOW TABLES FROM sample_app"), TimeSpan.FromSeconds(30), Cancellation);
         Assert.True(tables.ExitCode == 0, tables.Stderr);
         Assert.Contains("links", tables.Stdout.Split('\n', StringSplitOptions.TrimEntries));
 
-        var redis = await _engine.Containers.InspectAsync(plan.Redis.ContainerName, Cancellation);
+        var redis = await _engine.Containers.InspectAsync(plan.Service("redis").ContainerName, Cancellation);
         var port = redis!.PublishedPorts["6379/tcp"];
         Assert.Null(await RedisPing.ProbeAsync("127.0.0.1", port, TimeSpan.FromSeconds(5), Cancellation));
-        var mysql = await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation);
+        var mysql = await _engine.Containers.InspectAsync(plan.Service("mysql").ContainerName, Cancellation);
         Assert.Equal([plan.Network], mysql!.NetworkAddresses.Keys);
         Assert.Equal(_runId, mysql.Labels[DepsPlan.RunIdLabel]);
     }
@@ -77,15 +140,15 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     {
         var plan = Plan();
         var deps = Environment(plan);
-        await deps.StartAsync(Schema, Cancellation);
-        await deps.ImportSchemaAsync(Schema, Cancellation); // the schema is written to be imported again
+        await deps.StartAsync(Schemas, Cancellation);
+        await deps.ImportSchemaAsync(plan.Service("mysql"), Schema, Cancellation); // the schema is written to be imported again
 
         var broken = Path.GetTempFileName();
         try
         {
             await File.WriteAllTextAsync(broken, "USE sample_app;\nCREATE TABLE nope (id INT;\n", Cancellation);
-            var failure = await Assert.ThrowsAsync<PipelineException>(() => deps.ImportSchemaAsync(broken, Cancellation));
-            Assert.Contains($"Importing {broken} into {plan.Mysql.ContainerName} failed", failure.Message);
+            var failure = await Assert.ThrowsAsync<PipelineException>(() => deps.ImportSchemaAsync(plan.Service("mysql"), broken, Cancellation));
+            Assert.Contains($"Importing {broken} into {plan.Service("mysql").ContainerName} failed", failure.Message);
             Assert.Contains("ERROR 1064", failure.Detail);
             Assert.Contains("at line 2", failure.Detail);
         }
@@ -99,9 +162,9 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     public async Task A_database_that_never_answers_fails_at_the_timeout_naming_MySQL()
     {
         // The sandbox image's entrypoint runs any other command as given: a container that lives but never serves.
-        var plan = Plan() with { Mysql = Plan().Mysql with { Command = ["sleep", "600"] } };
-        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan, timeoutSeconds: 3).StartAsync(Schema, Cancellation));
-        Assert.StartsWith($"MySQL (container {plan.Mysql.ContainerName}) was not ready within 3 s", failure.Message);
+        var plan = Plan().With("mysql", s => s with { Command = ["sleep", "600"] });
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan, timeoutSeconds: 3).StartAsync(Schemas, Cancellation));
+        Assert.StartsWith($"mysql (container {plan.Service("mysql").ContainerName}) was not ready within 3 s", failure.Message);
         Assert.Contains("--deps-timeout", failure.Fix);
         Assert.Contains("last check:", failure.Detail);
     }
@@ -109,8 +172,8 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task A_database_container_that_exits_fails_at_once_with_its_log()
     {
-        var plan = Plan() with { Mysql = Plan().Mysql with { Command = ["sh", "-c", "echo 'config is broken' >&2; exit 7"] } };
-        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan, timeoutSeconds: 600).StartAsync(Schema, Cancellation));
+        var plan = Plan().With("mysql", s => s with { Command = ["sh", "-c", "echo 'config is broken' >&2; exit 7"] });
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan, timeoutSeconds: 600).StartAsync(Schemas, Cancellation));
         Assert.Contains("stopped (exit code 7) before it was ready", failure.Message);
         Assert.Contains("config is broken", failure.Detail);
     }
@@ -119,8 +182,8 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     public async Task An_unknown_dependency_image_tag_fails_naming_the_image()
     {
         var image = SandboxProfile.MysqlImage.Replace(":10.11", ":0.0-no-such-tag");
-        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(Plan(image)).StartAsync(Schema, Cancellation));
-        Assert.Equal($"MySQL image {image} is not in the engine", failure.Message);
+        var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(Plan(image)).StartAsync(Schemas, Cancellation));
+        Assert.Equal($"mysql image {image} is not in the engine", failure.Message);
         Assert.Contains("--mysql-image", failure.Fix);
     }
 
@@ -129,7 +192,7 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     {
         var plan = Plan();
         var deps = Environment(plan);
-        await deps.StartAsync(Schema, Cancellation);
+        await deps.StartAsync(Schemas, Cancellation);
         Assert.Equal(2, (await _engine.Containers.ListByLabelAsync($"{DepsPlan.RunIdLabel}={_runId}", Cancellation)).Count);
 
         await deps.TeardownAsync();
@@ -142,12 +205,12 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     public async Task A_second_start_replaces_the_stale_containers_of_the_same_name_and_their_network()
     {
         var first = Plan();
-        await Environment(first).StartAsync(Schema, Cancellation);
+        await Environment(first).StartAsync(Schemas, Cancellation);
         var second = first with { RunId = _runId + "-2" };
         try
         {
-            await Environment(second).StartAsync(Schema, Cancellation);
-            var mysql = await _engine.Containers.InspectAsync(second.Mysql.ContainerName, Cancellation);
+            await Environment(second).StartAsync(Schemas, Cancellation);
+            var mysql = await _engine.Containers.InspectAsync(second.Service("mysql").ContainerName, Cancellation);
             Assert.Equal(second.RunId, mysql!.Labels[DepsPlan.RunIdLabel]);
             Assert.Null(await _engine.Networks.InspectAsync(first.Network, Cancellation));
         }
@@ -161,14 +224,14 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     public async Task A_later_start_runs_MySQL_from_the_seeded_image_with_the_schema_in_place()
     {
         var first = Plan();
-        await Environment(first).StartAsync(Schema, Cancellation); // saves the seed unless an earlier run did
+        await Environment(first).StartAsync(Schemas, Cancellation); // saves the seed unless an earlier run did
         var second = first with { RunId = _runId + "-2" };
         try
         {
-            await Environment(second).StartAsync(Schema, Cancellation);
-            var mysql = await _engine.Containers.InspectAsync(second.Mysql.ContainerName, Cancellation);
+            await Environment(second).StartAsync(Schemas, Cancellation);
+            var mysql = await _engine.Containers.InspectAsync(second.Service("mysql").ContainerName, Cancellation);
             Assert.StartsWith(SeededDatabase.Repository + ":", mysql!.Image);
-            var tables = await _engine.Containers.ExecAsync(second.Mysql.ContainerName,
+            var tables = await _engine.Containers.ExecAsync(second.Service("mysql").ContainerName,
                 MysqlClientCommand.Query("SELECT COUNT(*) FROM sample_app.links"), TimeSpan.FromSeconds(30), Cancellation);
             Assert.True(tables.ExitCode == 0, tables.Stderr);
         }
@@ -182,15 +245,15 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
     public async Task Finding_the_network_fails_clearly_when_the_deps_are_not_running()
     {
         var failure = await Assert.ThrowsAsync<PipelineException>(() => Environment(Plan()).FindNetworkAsync(Cancellation));
-        Assert.Contains("MySQL is not running", failure.Message);
+        Assert.Contains("mysql is not running", failure.Message);
         Assert.Contains("DepsUp", failure.Fix);
     }
 
     [Fact]
     public async Task A_followed_log_streams_every_line_until_the_container_stops()
     {
-        var plan = Plan() with { Redis = Plan().Redis with { Command = ["sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.2; done; echo oops >&2"] } };
-        var id = await _engine.Containers.CreateAsync(plan.CreateRequest(plan.Redis) with { Network = null, NetworkAliases = [] }, Cancellation);
+        var plan = Plan().With("redis", s => s with { Command = ["sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.2; done; echo oops >&2"] });
+        var id = await _engine.Containers.CreateAsync(plan.CreateRequest(plan.Service("redis")) with { Network = null, NetworkAliases = [] }, Cancellation);
         await _engine.Containers.StartAsync(id, Cancellation);
         var lines = new List<LogLine>();
         await _engine.Containers.FollowLogsAsync(id, line => { lock (lines) lines.Add(line); }, Cancellation);
@@ -207,17 +270,17 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
         var labels = new Dictionary<string, string>(plan.Labels("mysql")) { [DepsPlan.RunIdLabel] = _runId };
         foreach (var (key, value) in owner.Labels()) labels[key] = value;
         var foreign = await _engine.Containers.CreateAsync(
-            new ContainerCreateRequest(SandboxProfile.RedisImage) { Name = plan.Mysql.ContainerName, Labels = labels }, Cancellation);
+            new ContainerCreateRequest(SandboxProfile.RedisImage) { Name = plan.Service("mysql").ContainerName, Labels = labels }, Cancellation);
 
-        var refused = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan).StartAsync(Schema, Cancellation));
+        var refused = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan).StartAsync(Schemas, Cancellation));
         Assert.Contains($"belongs to run {_runId}, which is still running (pid {other.Id} on this machine", refused.Message);
         Assert.Contains($"kill {other.Id}", refused.Fix);
-        Assert.Equal(foreign, (await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation))?.Id);
+        Assert.Equal(foreign, (await _engine.Containers.InspectAsync(plan.Service("mysql").ContainerName, Cancellation))?.Id);
 
         other.Kill();
         await other.WaitForExitAsync(Cancellation);
-        await Environment(plan).StartAsync(Schema, Cancellation);
-        var mysql = await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation);
+        await Environment(plan).StartAsync(Schemas, Cancellation);
+        var mysql = await _engine.Containers.InspectAsync(plan.Service("mysql").ContainerName, Cancellation);
         Assert.NotEqual(foreign, mysql?.Id);
         Assert.Equal(System.Environment.ProcessId.ToString(), mysql!.Labels[RunOwner.PidLabel]);
     }
@@ -231,17 +294,17 @@ public sealed class DepsIntegrationTests : IAsyncLifetime
         var labels = new Dictionary<string, string>(plan.Labels("mysql")) { [DepsPlan.RunIdLabel] = _runId };
         foreach (var (key, value) in owner.Labels()) labels[key] = value;
         var foreign = await _engine.Containers.CreateAsync(
-            new ContainerCreateRequest(SandboxProfile.RedisImage) { Name = plan.Mysql.ContainerName, Labels = labels }, Cancellation);
+            new ContainerCreateRequest(SandboxProfile.RedisImage) { Name = plan.Service("mysql").ContainerName, Labels = labels }, Cancellation);
         await _engine.Containers.StartAsync(foreign, Cancellation);
 
-        var refused = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan).StartAsync(Schema, Cancellation));
+        var refused = await Assert.ThrowsAsync<PipelineException>(() => Environment(plan).StartAsync(Schemas, Cancellation));
         Assert.Contains($"belongs to run {_runId} of another machine (ci-job-elsewhere, pid 4242", refused.Message);
         Assert.Contains("./build.sh DepsDown", refused.Fix);
-        Assert.Equal(foreign, (await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation))?.Id);
+        Assert.Equal(foreign, (await _engine.Containers.InspectAsync(plan.Service("mysql").ContainerName, Cancellation))?.Id);
 
         // Once it has stopped it is a leftover, wherever it came from.
         await _engine.Containers.StopAsync(foreign, TimeSpan.FromSeconds(5), Cancellation);
-        await Environment(plan).StartAsync(Schema, Cancellation);
-        Assert.NotEqual(foreign, (await _engine.Containers.InspectAsync(plan.Mysql.ContainerName, Cancellation))?.Id);
+        await Environment(plan).StartAsync(Schemas, Cancellation);
+        Assert.NotEqual(foreign, (await _engine.Containers.InspectAsync(plan.Service("mysql").ContainerName, Cancellation))?.Id);
     }
 }

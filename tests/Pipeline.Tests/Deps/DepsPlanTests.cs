@@ -13,7 +13,7 @@ public sealed class DepsPlanTests
     public void Mysql_container_publishes_13306_on_loopback_only_with_an_empty_root_password_and_alias_mysql()
     {
         var plan = Plan();
-        var request = plan.CreateRequest(plan.Mysql);
+        var request = plan.CreateRequest(plan.Service("mysql"));
 
         Assert.Equal("mysql:8.0.40", request.Image);
         Assert.Equal("pipeline-mysql", request.Name);
@@ -27,7 +27,7 @@ public sealed class DepsPlanTests
     public void Redis_container_publishes_16379_on_loopback_only_with_alias_redis()
     {
         var plan = Plan();
-        var request = plan.CreateRequest(plan.Redis);
+        var request = plan.CreateRequest(plan.Service("redis"));
 
         Assert.Equal("pipeline-redis", request.Name);
         Assert.Equal([new PortBinding(6379, 16379, "tcp", "127.0.0.1")], request.Ports);
@@ -48,7 +48,7 @@ public sealed class DepsPlanTests
             Assert.Equal("pipeline", labels[DepsPlan.DepsLabel]);
             Assert.Equal(service.Role, labels[DepsPlan.RoleLabel]);
         }
-        Assert.False(real.CreateRequest(real.Mysql).Labels.ContainsKey(DepsPlan.SandboxLabel));
+        Assert.False(real.CreateRequest(real.Service("mysql")).Labels.ContainsKey(DepsPlan.SandboxLabel));
         Assert.Equal("r1", real.Labels("network")[DepsPlan.RunIdLabel]);
     }
 
@@ -56,7 +56,7 @@ public sealed class DepsPlanTests
     public void The_engine_receives_the_port_bound_to_127_0_0_1_and_the_alias_on_the_runs_network()
     {
         var plan = Plan();
-        var parameters = ContainerOperations.CreateParameters(plan.CreateRequest(plan.Mysql));
+        var parameters = ContainerOperations.CreateParameters(plan.CreateRequest(plan.Service("mysql")));
         Assert.Equal("pipeline-mysql", parameters.Name);
 
         var binding = Assert.Single(parameters.HostConfig!.PortBindings);
@@ -71,12 +71,13 @@ public sealed class DepsPlanTests
     [Fact]
     public void Describe_names_images_ports_labels_the_readiness_checks_and_the_import()
     {
-        var lines = Plan().Describe(new DepsOptions(TimeSpan.FromSeconds(45), false), "/repo/docker/database.sql").ToList();
+        var lines = Plan().Describe(new DepsOptions(TimeSpan.FromSeconds(45), false), _ => "/repo/docker/database.sql").ToList();
         Assert.Contains(lines, l => l.Contains("run pipeline-mysql: image mysql:8.0.40") && l.Contains("127.0.0.1:13306->3306"));
         Assert.Contains(lines, l => l.Contains("run pipeline-redis: image redis:7.2.5") && l.Contains("127.0.0.1:16379->6379"));
         Assert.Contains(lines, l => l.Contains("pipeline.run-id=r1"));
-        Assert.Contains(lines, l => l.Contains("at most 45 s") && l.Contains("SELECT 1") && l.Contains("PING"));
-        Assert.Contains(lines, l => l.Contains("import /repo/docker/database.sql through pipeline-mysql"));
+        Assert.Contains(lines, l => l.Contains("at most 45 s") && l.Contains("SELECT 1"));
+        Assert.Contains(lines, l => l.Contains("at most 45 s") && l.Contains("PING"));
+        Assert.Contains(lines, l => l.Contains("import /repo/docker/database.sql through its own mysql client"));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class TestRunTests
     public void The_test_container_runs_npm_test_on_the_deps_network_with_the_aliases_as_hosts()
     {
         var deps = DepsPlan.For("mysql:8.0.40", "redis:7.2.5", true, "r1", DepsNaming.Default);
-        var request = TestContainerPlan.For("app:abc-testing", deps, "pipeline-deps-r1");
+        var request = TestContainerPlan.For("app:abc-testing", ["npm", "test"], deps, "pipeline-deps-r1");
         Assert.Equal("app:abc-testing", request.Image);
         Assert.Equal(["npm", "test"], request.Command);
         Assert.Equal("pipeline-deps-r1", request.Network);

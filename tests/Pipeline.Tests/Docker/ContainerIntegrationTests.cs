@@ -46,6 +46,42 @@ public sealed class ContainerIntegrationTests(DockerEngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_file_is_read_out_of_an_exited_container_and_a_missing_one_is_null()
+    {
+        var id = await Containers.CreateAsync(new ContainerCreateRequest(await fixture.ShellImageAsync())
+        {
+            Command = ["sh", "-c", "printf '<testsuites/>\\n' > /tmp/junit.xml"],
+            Labels = Labels(),
+        }, Cancellation);
+        try
+        {
+            await Containers.StartAsync(id, Cancellation);
+            Assert.Equal(0, (await Containers.WaitAsync(id, TimeSpan.FromMinutes(1), Cancellation)).ExitCode);
+            // More than one chunk of the engine's answer: Docker.DotNet's chunked stream once cut such a read short.
+            var big = await Containers.CreateAsync(new ContainerCreateRequest(await fixture.ShellImageAsync())
+            {
+                Command = ["sh", "-c", "i=0; while [ $i -lt 3000 ]; do printf 'line %s\\n' $i; i=$((i+1)); done > /tmp/big.xml"],
+                Labels = Labels(),
+            }, Cancellation);
+            await Containers.StartAsync(big, Cancellation);
+            await Containers.WaitAsync(big, TimeSpan.FromMinutes(1), Cancellation);
+            var bytes = await Containers.ReadFileAsync(big, "/tmp/big.xml", 1024 * 1024, Cancellation);
+            Assert.Equal(Enumerable.Range(0, 3000).Select(i => $"line {i}\n").Aggregate((a, b) => a + b), System.Text.Encoding.ASCII.GetString(bytes!));
+            await Containers.RemoveAsync(big, Cancellation);
+            Assert.Equal("<testsuites/>\n"u8.ToArray(), await Containers.ReadFileAsync(id, "/tmp/junit.xml", 1024, Cancellation));
+            Assert.Null(await Containers.ReadFileAsync(id, "/tmp/none.xml", 1024, Cancellation));
+            var tooBig = await Assert.ThrowsAsync<PipelineException>(() => Containers.ReadFileAsync(id, "/tmp/junit.xml", 4, Cancellation));
+            Assert.Contains("more than the 4 read", tooBig.Message);
+            var directory = await Assert.ThrowsAsync<PipelineException>(() => Containers.ReadFileAsync(id, "/tmp", 1024, Cancellation));
+            Assert.Contains("is not a regular file", directory.Message);
+        }
+        finally
+        {
+            await Containers.RemoveAsync(id, Cancellation);
+        }
+    }
+
+    [Fact]
     public async Task Logs_tail_keeps_only_the_last_lines()
     {
         var id = await Containers.CreateAsync(new ContainerCreateRequest(await fixture.ShellImageAsync())

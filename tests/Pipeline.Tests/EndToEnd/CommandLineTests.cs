@@ -112,6 +112,7 @@ public class CommandLineTests
         var (unlockExit, unlock) = await BuildScript.RunAsync(["StagingUnlock"], new Dictionary<string, string>
         {
             ["STAGING_CONTAINER"] = "parts-" + Guid.NewGuid().ToString("N")[..8],
+            ["SANDBOX_SLOT"] = "0",
         });
         Assert.True(unlockExit == 0, unlock);
         Assert.Matches(@"staging-1 +(ok|.*started)", unlock);

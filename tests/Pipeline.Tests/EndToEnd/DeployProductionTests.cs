@@ -30,6 +30,9 @@ public sealed class DeployProductionTests : IAsyncLifetime
             ["PIPELINE_SHA"] = sha,
             ["PIPELINE_BRANCH"] = "main",
             ["DEPLOY_TIMEOUT"] = timeoutSeconds.ToString(),
+            // The sandbox's ECS service of the sample app, which SandboxProductionService puts back afterwards.
+            ["ECS_SERVICE"] = "sample-app",
+            ["SANDBOX_SLOT"] = "0",
         };
         if (variant is not null) environment["DOCKER_CONTEXT"] = variant.Directory;
         return environment;

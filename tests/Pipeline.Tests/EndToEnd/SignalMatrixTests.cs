@@ -100,6 +100,10 @@ public sealed class SignalMatrixTests(SignalMatrixTests.World world) : IClassFix
                 ["PIPELINE_SHA"] = sha,
                 ["PIPELINE_BRANCH"] = "develop",
                 ["TMPDIR"] = temp,
+                ["STAGING_CONTAINER"] = _staging.Container,
+                ["SANDBOX_SLOT"] = "0",
+                // The sandbox's ECS service for the default app; a throwaway repository would otherwise name its own.
+                ["ECS_SERVICE"] = "sample-app",
             };
             switch (phase)
             {

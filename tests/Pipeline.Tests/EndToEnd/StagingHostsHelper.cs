@@ -59,6 +59,9 @@ public sealed class StagingHostsHelper : IAsyncDisposable
         ["PIPELINE_SHA"] = Sha(version),
         ["PIPELINE_BRANCH"] = "develop",
         ["STAGING_CONTAINER"] = Container,
+        // A throwaway app shares the sample app's sandbox slot (its load balancer on 8080, app ports 3001/3002),
+        // whose ports BorrowAppPortsAsync frees, rather than taking a slot of its own for every test class.
+        ["SANDBOX_SLOT"] = "0",
     };
 
     /// <summary>GET /version through one host's app port (its proxy), as the load balancer reaches it.</summary>
@@ -98,8 +101,8 @@ public sealed class StagingHostsHelper : IAsyncDisposable
     public async Task<string> LockStateAsync() =>
         (await _ssh.For(Hosts[0]).RunCheckedAsync(DeployLock.ShowCommand(Container), default)).Output;
 
-    // The app's containers, its proxy, its lock, and the images pulled for it.
-    private const string CleanupScript =
+    /// <summary>Removes an app from a host: its containers, its proxy, its lock, and the images pulled for it ($1 the app, $2 its image repository).</summary>
+    public const string CleanupScript =
         """
         docker ps -aq --filter "label=pipeline.staging.app=$1" | xargs -r docker rm --force >/dev/null
         docker rm --force "$1-proxy" >/dev/null 2>&1

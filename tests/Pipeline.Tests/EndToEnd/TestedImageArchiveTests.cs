@@ -34,6 +34,7 @@ public sealed class TestedImageArchiveTests : IAsyncLifetime
         ["PIPELINE_SHA"] = Sha,
         ["PIPELINE_BRANCH"] = "develop",
         ["IMAGE_ARCHIVE_DIR"] = archive,
+        ["SANDBOX_SLOT"] = "0",
     };
 
     // What a CI deploy job runs before its deploy target: DockerBuild, with Restore and Test skipped.

@@ -29,7 +29,7 @@ public static class StagingFixtures
         var directory = Environment.GetEnvironmentVariable("PIPELINE_SANDBOX_DIR") is { Length: > 0 } dir
             ? dir
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pipeline-sandbox");
-        return SandboxStaging.Read(Path.Combine(directory, "sandbox.json"))
+        return SandboxStaging.Read(Path.Combine(directory, "sandbox.json"), "sample-app")
             ?? throw new InvalidOperationException($"The sandbox's staging hosts are missing ({directory}/sandbox.json): run sandbox/up.sh");
     }
 

@@ -143,14 +143,14 @@ APP_DOCKER=(docker)
 # Runs the service's ready argv (docker exec) until it exits 0. $1 = container, $2 = what to call it in the
 # error, $3 = the logs command, $4 = the ready argv as JSON (null: no probe).
 wait_service_ready() {
-  local container="$1" what="$2" logs="$3" ready="$4" argv i
+  local container="$1" what="$2" logs="$3" ready="$4" argv i last
   [[ $ready == null ]] && return 0
   mapfile -t argv < <(jq -r '.[]' <<<"$ready")
   for ((i = 0; i < APP_READY_WAIT_S * 4; i++)); do
-    "${APP_DOCKER[@]}" exec "$container" "${argv[@]}" >/dev/null 2>&1 && return 0
+    last=$("${APP_DOCKER[@]}" exec "$container" "${argv[@]}" 2>&1) && return 0
     sleep 0.25
   done
-  die "$what was not ready within ${APP_READY_WAIT_S}s ($(jq -r 'map(@sh) | join(" ")' <<<"$ready") still fails; logs: $logs)"
+  die "$what was not ready within ${APP_READY_WAIT_S}s ($(jq -r 'map(@sh) | join(" ")' <<<"$ready") still fails, last saying: $(tail -n 3 <<<"$last"); logs: $logs)"
 }
 
 # Copies the schema file into the container and runs the import argv with {file} replaced by where it went.

@@ -6,6 +6,10 @@ STATE="${PIPELINE_SANDBOX_DIR:-$HOME/.pipeline-sandbox}"
 # sandbox.json promises absolute paths, and daemons outlive the caller's working directory.
 [[ $STATE == /* ]] || STATE="$PWD/$STATE"
 LOG_DIR="$STATE/logs"
+# The pipeline's build-context setting is called DOCKER_CONTEXT, which the docker CLI reads as the name of a docker
+# context: a run with one set made every `docker exec` here fail with "context ... does not exist". The sandbox
+# always talks to its engine by socket (DOCKER_HOST or the default), never through a named context.
+unset DOCKER_CONTEXT
 REGISTRY_ADDR=127.0.0.1:5000
 REGISTRY_USER=pipeline
 # The pipeline speaks API 1.41 (dockerd 20.10 on Debian 12); pin it so both see the same shapes.

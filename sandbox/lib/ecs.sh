@@ -197,7 +197,10 @@ ensure_ecs_service() {
     ECS_APP_STATE=$(jq -r '.services[0] | "\(.runningCount)/\(.desiredCount) running, \(.taskDefinition | split("/") | last)"' <<<"$found")
     return
   fi
+  # The placeholder image is made only for a first task definition: an app whose service exists (or that deploys
+  # into another app's service, as throwaway test apps do) never needs one.
   if ! definition=$(ecs_api DescribeTaskDefinition "$(jq -cn --arg f "$family" '{taskDefinition: $f}')"); then
+    ensure_ecs_placeholder "$profile" "$placeholder"
     definition=$(ecs_api_ok RegisterTaskDefinition "$(ecs_task_definition_json "$profile" "$placeholder")")
   fi
   definition=$(jq -r '.taskDefinition.taskDefinitionArn' <<<"$definition")
@@ -224,7 +227,6 @@ ensure_ecs_app() {
   ((${#APP_DID[@]} == 0)) || started=1
   for service in "${services[@]}"; do ensure_ecs_dep_schema "$app" "$service" "$started"; done
   placeholder=$(ecs_placeholder_image "$profile")
-  ensure_ecs_placeholder "$profile" "$placeholder"
   ensure_ecs_service "$profile" "$placeholder"
   local did=ok names
   names=$(jq -r '[.services[].name | "sbx-production-" + .] | if length == 0 then "no services" else join("+") end' <<<"$profile")

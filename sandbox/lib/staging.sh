@@ -315,7 +315,8 @@ staging_sandbox_json() {
     [inputs | split("\t") | {name: .[0], address: "127.0.0.1", port: (.[1] | tonumber), user: $u,
       appPort: (.[2] | tonumber), dockerHost: .[3], envFile: .[4], home: .[5], network: $net}] as $hosts
     | {hosts: $hosts, identityFile: $k, knownHosts: $kh, loadBalancer: $lb,
-       drainCommand: ($c + " drain {host}"), enableCommand: ($c + " enable {host}"), statusCommand: ($c + " status")}'
+       drainCommand: ($c + " drain {host}"), enableCommand: ($c + " enable {host}"), statusCommand: ($c + " status"),
+       lbCommand: $c}'
 }
 
 # shellcheck source=apps.sh

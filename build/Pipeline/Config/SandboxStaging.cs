@@ -35,8 +35,13 @@ public sealed record SandboxStaging(
         var staging = file?.Staging;
         if (staging?.Hosts is not { Count: > 0 } || staging.IdentityFile is null || staging.KnownHosts is null) return null;
         var proxyImage = file!.Images is { } images && images.TryGetValue("nginx", out var nginx) ? nginx : null;
+        // An app up.sh has not provisioned yet (a dry run before its first deploy): its hooks as up.sh will write them.
         if (file.Apps?.GetValueOrDefault(app) is not { } mine)
-            return new SandboxStaging(staging.Hosts, staging.IdentityFile, staging.KnownHosts, "", "", "", proxyImage) { Jump = staging.Jump };
+        {
+            var lb = staging.LbCommand is { Length: > 0 } command ? $"{command} --app {Staging.ShellQuote.Quote(app)}" : null;
+            return new SandboxStaging(staging.Hosts, staging.IdentityFile, staging.KnownHosts, "",
+                lb is null ? "" : lb + " drain {host}", lb is null ? "" : lb + " enable {host}", proxyImage) { Jump = staging.Jump };
+        }
         var hosts = staging.Hosts.Select(host => mine.Hosts?.FirstOrDefault(h => h.Name == host.Name) is { } own
             ? host with { AppPort = own.AppPort, EnvFile = own.EnvFile }
             : host).ToList();
@@ -57,7 +62,7 @@ public sealed record SandboxStaging(
 
     private sealed record StagingObject(
         List<SandboxStagingHost>? Hosts, string? IdentityFile, string? KnownHosts, string? LoadBalancer,
-        string? DrainCommand, string? EnableCommand, string? Jump);
+        string? DrainCommand, string? EnableCommand, string? Jump, string? LbCommand);
 }
 
 /// <summary>One host of sandbox.json's staging object.</summary>

@@ -127,7 +127,7 @@ public sealed class DepsEnvironment(IDockerEngine docker, DepsPlan plan, DepsOpt
     {
         foreach (var service in plan.Services)
         {
-            Log.Step($"last {lines} lines of {service.ContainerName} ({service.DisplayName}):");
+            Log.Step($"last {lines} lines of {service.ContainerName}:");
             try
             {
                 var logs = await docker.Containers.LogsAsync(service.ContainerName, lines, cancellation);

@@ -49,6 +49,8 @@ public sealed class ShellStage(StageContext context) : IStage
         var start = new ProcessStartInfo("docker") { UseShellExecute = false };
         foreach (var argument in Command(image, _plan, network)) start.ArgumentList.Add(argument);
         start.Environment["DOCKER_HOST"] = context.Settings.DockerHost;
+        // DOCKER_CONTEXT is the pipeline's build-context setting; the docker CLI would read it as a context's name.
+        start.Environment.Remove("DOCKER_CONTEXT");
         if (context.Settings.DockerCertPath is { } certPath)
         {
             start.Environment["DOCKER_TLS_VERIFY"] = "1";

@@ -28,6 +28,7 @@ public static class StagingBanner
         if (!settings.IsSandbox || settings.Values.IsOverridden(PipelineParameters.StagingHosts)) return where;
         return settings.Sandbox.ReadStaging(settings.AppName) is { Slot: { } slot } sandbox
             ? $"{where}; {settings.AppName} in sandbox slot {slot}, behind {sandbox.LoadBalancer}"
-            : $"{where}; {settings.AppName} gets its own slot (load balancer, app ports) when sandbox/up.sh first provisions it";
+            : $"{where}; {settings.AppName} is not in the sandbox yet: sandbox/up.sh gives it " +
+              (settings.Values.Get(PipelineParameters.SandboxSlot) is { } given ? $"slot {given}" : "a slot of its own (load balancer, app ports)");
     }
 }

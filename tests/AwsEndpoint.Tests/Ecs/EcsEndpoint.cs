@@ -223,7 +223,7 @@ public sealed class EcsEndpoint : IAsyncDisposable
         if (!File.Exists(SandboxPaths.RegistryPasswordFile))
             throw new InvalidOperationException($"{SandboxPaths.RegistryPasswordFile} is missing: start the sandbox first: sandbox/up.sh (as root)");
         using var registry = RegistryImagePusher.CreateClient(SandboxPaths.RegistryPasswordFile);
-        using var request = new HttpRequestMessage(HttpMethod.Head, "/v2/sandbox/node/manifests/18");
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"/v2/sandbox/node/manifests/{NodeImage[(NodeImage.LastIndexOf(':') + 1)..]}");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.docker.distribution.manifest.v2+json"));
         HttpStatusCode status;
         try { status = (await registry.SendAsync(request)).StatusCode; }

@@ -49,6 +49,6 @@ public sealed class SandboxEndpointTests
             });
         Assert.True(r.ExitCode == 0, $"aws --profile sandbox against the sandbox endpoint exited {r.ExitCode}: {r.Stderr} (is it up? sandbox/up.sh)");
         using var doc = JsonDocument.Parse(r.Stdout);
-        Assert.Contains(doc.RootElement.GetProperty("imageDetails").EnumerateArray(), d => d.GetProperty("imageTags").EnumerateArray().Any(t => t.GetString() == "18"));
+        Assert.Contains(doc.RootElement.GetProperty("imageDetails").EnumerateArray(), d => d.GetProperty("imageTags").EnumerateArray().Any(t => Ecs.EcsEndpoint.NodeImage.EndsWith(":" + t.GetString(), StringComparison.Ordinal)));
     }
 }

@@ -84,7 +84,7 @@ public sealed class DockerBuildTests : IAsyncLifetime
     public async Task A_failing_Dockerfile_step_stops_DockerBuild_with_that_steps_message()
     {
         var context = DockerEngineFixture.CreateContext(
-            ("Dockerfile", "ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nRUN echo 'the disk is full' >&2 && exit 3\n"));
+            ("Dockerfile", "ARG NODE_IMAGE=node:24-bookworm-slim\nFROM ${NODE_IMAGE}\nRUN echo 'the disk is full' >&2 && exit 3\n"));
         try
         {
             var environment = Environment("develop");

@@ -63,8 +63,8 @@ public sealed partial class TestTargetTests : IAsyncLifetime
         Assert.Contains("deliberately failing test for the pipeline", output);
         Assert.Contains("Test failed: 1 test(s) failed", output);
         Assert.Matches(@"Passed: [1-9]\d*, Failed: 1", output);
-        Assert.Contains("last 30 lines of pipeline-mysql (MySQL):", output);
-        Assert.Contains("last 30 lines of pipeline-redis (Redis):", output);
+        Assert.Contains("last 30 lines of pipeline-mysql:", output);
+        Assert.Contains("last 30 lines of pipeline-redis:", output);
         Assert.Contains("ready for connections", output); // a line of the MySQL log itself
         Assert.Empty(Directory.GetFiles(archive)); // an untested image never reaches the deploy jobs
         await AssertNothingLabelledAsync(RunId(output));
@@ -93,7 +93,7 @@ public sealed partial class TestTargetTests : IAsyncLifetime
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("Test failed: The tests did not finish within 10 s (--test-timeout)", output);
-        Assert.Contains("last 30 lines of pipeline-mysql (MySQL):", output);
+        Assert.Contains("last 30 lines of pipeline-mysql:", output);
         await AssertNothingLabelledAsync(RunId(output));
     }
 

@@ -22,7 +22,7 @@ public sealed record PipelineSettings(
     string DockerHost)
 {
     /// <summary>The app's name wherever one is needed (containers, lock and env file on the hosts, ECS service, sandbox slot).</summary>
-    public string AppName { get; init; } = Images.Repository.Split('/')[^1];
+    public required string AppName { get; init; }
 
     /// <summary>The build arg the base image is passed in (--base-image-arg).</summary>
     public required string BaseImageArg { get; init; }

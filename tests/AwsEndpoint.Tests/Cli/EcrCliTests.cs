@@ -109,7 +109,9 @@ public sealed class EcrCliTests(TestEndpoint endpoint)
         Assert.Equal(e.Image.SizeInBytes, detail.GetProperty("imageSizeInBytes").GetInt64());
         Assert.Equal(RegistryImagePusher.ManifestType, detail.GetProperty("imageManifestMediaType").GetString());
         var pushedAt = DateTimeOffset.Parse(detail.GetProperty("imagePushedAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(DateTimeOffset.UtcNow - pushedAt, TimeSpan.FromSeconds(-5), TimeSpan.FromMinutes(30));
+        // The push of this run's image, not an older one's: the registry wrote it while the fixture's manifest PUTs
+        // ran (a second either side for the file time's and the CLI's rounding).
+        Assert.InRange(pushedAt, e.Image.PutStarted - TimeSpan.FromSeconds(1), e.Image.PutEnded + TimeSpan.FromSeconds(1));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using AwsEndpoint.Ecs;
 using AwsEndpoint.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 [assembly: AssemblyFixture(typeof(AwsEndpoint.Tests.Ecs.EcsEndpoint))]
@@ -113,6 +114,27 @@ public sealed class EcsEndpoint : IAsyncDisposable
         var name = $"t-{prefix}-{TestEndpoint.RandomText(6, "abcdefghijklmnopqrstuvwxyz0123456789")}";
         await OkAsync("CreateCluster", new { clusterName = name }, ct);
         return name;
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the service's launch throttle would let a launch through, then runs scheduler passes
+    /// itself and awaits them: after this, any launch the rules allow has been made, so "nothing more was launched"
+    /// is a fact about the rules, not about how long a test waited.
+    /// </summary>
+    public async Task PassesWhereALaunchIsAllowedAsync(string cluster, string service, int passes, CancellationToken ct)
+    {
+        var state = _app!.Services.GetRequiredService<EcsState>();
+        var scheduler = _app.Services.GetRequiredService<EcsScheduler>();
+        bool Allowed()
+        {
+            lock (state.Gate) return state.Clusters[cluster].Services[service].Throttle.Allows(state.Now);
+        }
+        for (var attempt = 0; !Allowed(); attempt++)
+        {
+            Assert.True(attempt < 1200, $"the launch throttle of {cluster}/{service} still holds launches back");
+            await Task.Delay(Settings.Tick, ct);
+        }
+        for (var pass = 0; pass < passes; pass++) await scheduler.PassAsync(ct);
     }
 
     public async Task<JsonNode> ServiceAsync(string cluster, string service, CancellationToken ct) =>
@@ -223,7 +245,7 @@ public sealed class EcsEndpoint : IAsyncDisposable
         if (!File.Exists(SandboxPaths.RegistryPasswordFile))
             throw new InvalidOperationException($"{SandboxPaths.RegistryPasswordFile} is missing: start the sandbox first: sandbox/up.sh (as root)");
         using var registry = RegistryImagePusher.CreateClient(SandboxPaths.RegistryPasswordFile);
-        using var request = new HttpRequestMessage(HttpMethod.Head, $"/v2/sandbox/node/manifests/{NodeImage[(NodeImage.LastIndexOf(':') + 1)..]}");
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/v2/sandbox/node/manifests/" + NodeImage.Split(':')[^1]);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.docker.distribution.manifest.v2+json"));
         HttpStatusCode status;
         try { status = (await registry.SendAsync(request)).StatusCode; }

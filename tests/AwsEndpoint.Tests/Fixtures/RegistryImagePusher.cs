@@ -8,7 +8,9 @@ using System.Text.Json;
 
 namespace AwsEndpoint.Tests.Fixtures;
 
-public sealed record PushedImage(string Repository, IReadOnlyList<string> Tags, string Digest, string Manifest, long SizeInBytes);
+/// <summary>An image this run pushed; the manifest went in between <paramref name="PutStarted"/> and <paramref name="PutEnded"/>.</summary>
+public sealed record PushedImage(string Repository, IReadOnlyList<string> Tags, string Digest, string Manifest, long SizeInBytes,
+    DateTimeOffset PutStarted, DateTimeOffset PutEnded);
 
 /// <summary>Pushes a tiny one-layer image straight through the registry API (blob uploads, then the manifest):
 /// no engine needed, and the content is unique per run so its digest is too.</summary>
@@ -41,6 +43,7 @@ public sealed class RegistryImagePusher(HttpClient registry)
             ["layers"] = new[] { new { mediaType = "application/vnd.docker.image.rootfs.diff.tar.gzip", size = layer.Length, digest = layerDigest } },
         });
         string? digest = null;
+        var putStarted = DateTimeOffset.UtcNow;
         foreach (var tag in tags)
         {
             using var content = new StringContent(manifest, Encoding.UTF8);
@@ -49,7 +52,7 @@ public sealed class RegistryImagePusher(HttpClient registry)
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"manifest PUT {repository}:{tag}: HTTP {(int)response.StatusCode}");
             digest = response.Headers.GetValues("Docker-Content-Digest").First();
         }
-        return new PushedImage(repository, tags, digest!, manifest, config.Length + layer.Length);
+        return new PushedImage(repository, tags, digest!, manifest, config.Length + layer.Length, putStarted, DateTimeOffset.UtcNow);
     }
 
     public async Task DeleteAsync(PushedImage image, CancellationToken ct)

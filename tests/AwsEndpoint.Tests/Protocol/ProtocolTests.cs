@@ -53,7 +53,7 @@ public sealed class ProtocolTests(TestEndpoint endpoint)
     }
 
     [Fact]
-    public async Task The_log_has_one_line_per_request_and_never_a_key_token_or_password()
+    public async Task The_log_names_each_operation_and_outcome_and_never_a_key_token_or_password()
     {
         var e = await endpoint.StartedAsync();
         await SignedEcrClient.CallAsync(e.Url, e.TemporaryKey, "GetAuthorizationToken", new { }, Ct);
@@ -64,5 +64,37 @@ public sealed class ProtocolTests(TestEndpoint endpoint)
         var password = File.ReadAllText(SandboxPaths.RegistryPasswordFile).Trim();
         string[] secrets = [e.Key.Secret, e.TemporaryKey.Secret, e.TemporaryKey.SessionToken!, password, "AWS4-HMAC-SHA256"];
         Assert.DoesNotContain(e.LogLines, l => secrets.Any(s => l.Contains(s, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Each_request_is_logged_exactly_once_whatever_its_outcome()
+    {
+        // The log is shared by every test of the run: operations no other test calls, named by a fresh token,
+        // tell this test's requests from theirs. Each reaches a different stage: dispatch, signature, operation.
+        var e = await endpoint.StartedAsync();
+        var token = TestEndpoint.RandomText(12, "abcdefghijklmnopqrstuvwxyz");
+        var unknownService = $"AmazonNoSuchService_{token}.DoIt";
+        var badSignature = $"BadSignature{token}";
+        var unknownOperation = $"NoSuchOperation{token}";
+        for (var i = 0; i < 3; i++)
+            IsError(await SignedEcrClient.CallAsync(e.Url, e.Key, "", new { }, Ct, target: unknownService), HttpStatusCode.BadRequest, "UnknownOperationException");
+        for (var i = 0; i < 2; i++)
+            IsError(await SignedEcrClient.CallAsync(e.Url, e.Key with { Secret = "wrong" }, badSignature, new { }, Ct), HttpStatusCode.Forbidden, "InvalidSignatureException");
+        IsError(await SignedEcrClient.CallAsync(e.Url, e.Key, unknownOperation, new { }, Ct), HttpStatusCode.BadRequest, "UnknownOperationException");
+
+        // A line may land a moment after its response: wait (bounded) for all six and for a last request's line,
+        // sent after them, then count, so a second line for any of them would be counted too.
+        var last = $"AmazonNoSuchService_{token}.Last";
+        await SignedEcrClient.CallAsync(e.Url, e.Key, "", new { }, Ct, target: last);
+        List<string> Mine() => e.LogLines.Where(l => l.Contains(token, StringComparison.Ordinal) && !l.StartsWith(last + " ", StringComparison.Ordinal)).ToList();
+        for (var attempt = 0; attempt < 200 && (Mine().Count < 6 || !e.LogLines.Any(l => l.StartsWith(last + " ", StringComparison.Ordinal))); attempt++)
+            await Task.Delay(50, Ct);
+        Assert.Single(e.LogLines, l => l.StartsWith(last + " 400 UnknownOperationException ", StringComparison.Ordinal));
+        var mine = Mine();
+        Assert.Equal(6, mine.Count);
+        Assert.Equal(3, mine.Count(l => l.StartsWith(unknownService + " 400 UnknownOperationException ", StringComparison.Ordinal)));
+        Assert.Equal(2, mine.Count(l => l.StartsWith(SignedEcrClient.Prefix + badSignature + " 403 InvalidSignatureException ", StringComparison.Ordinal)));
+        Assert.Equal(1, mine.Count(l => l.StartsWith(SignedEcrClient.Prefix + unknownOperation + " 400 UnknownOperationException ", StringComparison.Ordinal)));
+        Assert.All(mine, l => Assert.Matches(@" \d+ms$", l));
     }
 }

@@ -9,14 +9,35 @@ public class HelpRendererTests
         [
             new TargetInfo("Restore", "Pull images", []),
             new TargetInfo("DockerBuild", "Build images", ["Restore"]),
+            new TargetInfo("StartDeps", "Start the services", ["Restore"]),
+            new TargetInfo("Test", "Run the tests", ["DockerBuild", "StartDeps"]),
+            new TargetInfo("Rollback", "Go back", []),
         ],
         "DockerBuild");
 
     private static readonly string Help = HelpRenderer.Render(Graph, PipelineParameters.All);
 
     [Fact]
-    public void Every_target_is_listed_with_its_description() =>
-        Assert.Contains("Pull images", Help);
+    public void Every_target_is_listed_with_its_description_and_its_dependencies()
+    {
+        var lines = Help.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        foreach (var target in Graph.Targets)
+        {
+            var at = lines.FindIndex(l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^  {target.Name}(?: \(default\))?(?: |$)"));
+            Assert.True(at >= 0, $"no line for {target.Name} in:\n{Help}");
+            var line = lines[at];
+            if (target.Dependencies.Count == 0)
+            {
+                Assert.Matches($@"^  {target.Name}(?: \(default\))? +{target.Description}$", line);
+            }
+            else
+            {
+                Assert.Matches($@"^  {target.Name}(?: \(default\))? +-> {string.Join(", ", target.Dependencies)}$", line);
+                Assert.Matches($@"^ +{target.Description}$", lines[at + 1]);
+            }
+        }
+        Assert.Equal(Graph.Targets.Count, lines.Count(l => Graph.Targets.Any(t => l.StartsWith("  " + t.Name + " ", StringComparison.Ordinal))));
+    }
 
     [Fact]
     public void The_default_target_is_marked_and_its_dependencies_shown()

@@ -156,7 +156,22 @@ public sealed class ContainerIntegrationTests(DockerEngineFixture fixture)
         Assert.Contains(db, inspected.Containers);
         Assert.Contains(app, inspected.Containers);
         Assert.Contains(await networks.ListByLabelAsync("purpose=network-test", Cancellation), n => n.Id == networkId);
-        Assert.NotEqual("", (await Containers.InspectAsync(db, Cancellation))!.NetworkAddresses[network]);
+        var dbAddress = (await Containers.InspectAsync(db, Cancellation))!.NetworkAddresses[network];
+        var appAddress = (await Containers.InspectAsync(app, Cancellation))!.NetworkAddresses[network];
+        Assert.NotEqual("", dbAddress);
+        Assert.NotEqual("", appAddress);
+
+        // Each alias resolves, from the other container on the network, to that container's address there: the alias
+        // given at create for one, at connect for the other. A name no one was given does not resolve.
+        var dbFromApp = await ResolveAsync(app, "db");
+        Assert.Equal(0, dbFromApp.ExitCode);
+        Assert.Equal([dbAddress], dbFromApp.Addresses);
+        var appFromDb = await ResolveAsync(db, "app");
+        Assert.Equal(0, appFromDb.ExitCode);
+        Assert.Equal([appAddress], appFromDb.Addresses);
+        var nobody = await ResolveAsync(app, "nobody-" + fixture.RunId);
+        Assert.NotEqual(0, nobody.ExitCode);
+        Assert.Empty(nobody.Addresses);
 
         await Containers.RemoveAsync(db, Cancellation);
         await Containers.RemoveAsync(app, Cancellation);
@@ -199,6 +214,14 @@ public sealed class ContainerIntegrationTests(DockerEngineFixture fixture)
         var failure = await Assert.ThrowsAsync<PipelineException>(() => Containers.CreateAsync(request, Cancellation));
         Assert.Contains("already exists", failure.Message);
         await Containers.RemoveAsync(request.Name!, Cancellation);
+    }
+
+    /// <summary>The addresses the name resolves to inside the container (glibc's own lookup, via the engine's DNS).</summary>
+    private async Task<(int ExitCode, string[] Addresses)> ResolveAsync(string container, string name)
+    {
+        var result = await Containers.ExecAsync(container, ["getent", "hosts", name], TimeSpan.FromMinutes(1), Cancellation);
+        var addresses = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ', 2)[0]).ToArray();
+        return (result.ExitCode, addresses);
     }
 
     private async Task<string?> WaitForHealthAsync(string id, string wanted)

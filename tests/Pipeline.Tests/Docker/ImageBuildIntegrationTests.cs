@@ -11,10 +11,11 @@ public sealed class ImageBuildIntegrationTests(DockerEngineFixture fixture)
     public async Task Scratch_build_copies_a_file_and_the_image_carries_its_labels()
     {
         var context = DockerEngineFixture.CreateContext(
-            ("Dockerfile", $"FROM scratch\nLABEL {fixture.Label}\nCOPY hello.txt /hello.txt\n"),
+            ("Dockerfile", $"FROM scratch\nLABEL {fixture.Label}\nCOPY hello.txt /hello.txt\nCOPY . /context/\n"),
             ("hello.txt", "hello"),
             ("ignored.log", "not sent"),
-            (".dockerignore", "*.log\n"));
+            ("logs/deep.log", "not sent either"),
+            (".dockerignore", "*.log\n**/*.log\n"));
         try
         {
             var tag = $"pipeline-tests/scratch:{fixture.RunId}";
@@ -32,6 +33,24 @@ public sealed class ImageBuildIntegrationTests(DockerEngineFixture fixture)
             Assert.Contains(tag, image.RepoTags);
             Assert.Equal("docker-client-test", image.Labels["org.example.purpose"]);
             Assert.Equal(fixture.RunId, image.Labels[DockerEngineFixture.LabelKey]);
+
+            // What the engine was sent, read back out of the image: the whole context but the .dockerignore'd files.
+            var container = await fixture.Engine.Containers.CreateAsync(new ContainerCreateRequest(tag)
+            {
+                Command = ["/none"], Labels = new Dictionary<string, string> { [DockerEngineFixture.LabelKey] = fixture.RunId },
+            }, Cancellation);
+            try
+            {
+                Assert.Equal("hello"u8.ToArray(), await fixture.Engine.Containers.ReadFileAsync(container, "/hello.txt", 1024, Cancellation));
+                Assert.Equal("hello"u8.ToArray(), await fixture.Engine.Containers.ReadFileAsync(container, "/context/hello.txt", 1024, Cancellation));
+                Assert.NotNull(await fixture.Engine.Containers.ReadFileAsync(container, "/context/Dockerfile", 1024, Cancellation));
+                Assert.Null(await fixture.Engine.Containers.ReadFileAsync(container, "/context/ignored.log", 1024, Cancellation));
+                Assert.Null(await fixture.Engine.Containers.ReadFileAsync(container, "/context/logs/deep.log", 1024, Cancellation));
+            }
+            finally
+            {
+                await fixture.Engine.Containers.RemoveAsync(container, Cancellation);
+            }
         }
         finally
         {

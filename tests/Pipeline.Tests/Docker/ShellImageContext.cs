@@ -2,10 +2,14 @@ using System.Diagnostics;
 
 namespace Pipeline.Tests.Docker;
 
-/// <summary>A build context holding the host's dash (as /bin/sh), sleep and cat, and the libraries ldd names.</summary>
+/// <summary>
+/// A build context holding the host's dash (as /bin/sh), sleep, cat and getent (to resolve names the way a program
+/// in the container would: glibc's built-in dns and files lookups, through the engine's resolver), and the
+/// libraries ldd names.
+/// </summary>
 internal static class ShellImageContext
 {
-    private static readonly string[] Programs = ["/bin/dash", "/bin/sleep", "/bin/cat"];
+    private static readonly string[] Programs = ["/bin/dash", "/bin/sleep", "/bin/cat", "/usr/bin/getent"];
 
     public static string Create(string label)
     {

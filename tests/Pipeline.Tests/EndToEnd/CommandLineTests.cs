@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Pipeline.Config;
 
 namespace Pipeline.Tests.EndToEnd;
@@ -10,10 +11,46 @@ public class CommandLineTests
     {
         var (exitCode, output) = await BuildScript.RunAsync(["--help"]);
         Assert.Equal(0, exitCode);
-        Assert.Contains("Restore", output);
         Assert.Matches(@"Test \(default\)\s+-> DockerBuild, StartDeps", output);
+
+        // Every target build.cake declares, as build.cake declares it: its description and its direct dependencies.
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var declared = DeclaredTargets();
+        Assert.True(declared.Count >= 16, $"only {declared.Count} targets read from build.cake");
+        foreach (var (name, description, dependencies) in declared)
+        {
+            var at = lines.FindIndex(l => Regex.IsMatch(l, $@"^  {name}(?: \(default\))?(?: |$)"));
+            Assert.True(at >= 0, $"--help does not list {name}:\n{output}");
+            if (dependencies.Count == 0)
+            {
+                Assert.Matches($@"^  {name}(?: \(default\))? +{Regex.Escape(description)}$", lines[at]);
+            }
+            else
+            {
+                Assert.Matches($@"^  {name}(?: \(default\))? +-> {string.Join(", ", dependencies)}$", lines[at]);
+                Assert.Matches($@"^ +{Regex.Escape(description)}$", lines[at + 1]);
+            }
+        }
+        var listed = lines.SkipWhile(l => !l.StartsWith("Targets", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => !l.StartsWith("Parameters", StringComparison.Ordinal))
+            .Select(l => Regex.Match(l, @"^  (\w+)")).Where(m => m.Success).Select(m => m.Groups[1].Value);
+        Assert.Equal(declared.Select(t => t.Name), listed);
+
+        // Every parameter on its own line with its environment variable.
         foreach (var parameter in PipelineParameters.All)
-            Assert.Contains(parameter.CliName, output);
+            Assert.Matches($@"(?m)^  {Regex.Escape(parameter.CliName)}\s+{parameter.EnvVar}\s", output);
+    }
+
+    /// <summary>The targets as build/build.cake declares them, read from its text: Task("..."), .Description("..."), .IsDependentOn("...").</summary>
+    private static List<(string Name, string Description, List<string> Dependencies)> DeclaredTargets()
+    {
+        var script = File.ReadAllText(Path.Combine(BuildScript.RepositoryRoot, "build", "build.cake"));
+        return Regex.Split(script, @"(?=^Task\("")", RegexOptions.Multiline).Skip(1)
+            .Select(block => (
+                Regex.Match(block, @"^Task\(""(\w+)""\)").Groups[1].Value,
+                Regex.Match(block, @"\.Description\(""((?:[^""\\]|\\.)*)""\)").Groups[1].Value.Replace("\\\"", "\""),
+                Regex.Matches(block, @"\.IsDependentOn\(""(\w+)""\)").Select(m => m.Groups[1].Value).ToList()))
+            .ToList();
     }
 
     [Fact]

@@ -44,7 +44,17 @@ public sealed class DeployProductionTests : IAsyncLifetime
     [Fact]
     public async Task A_good_image_deploys_and_aws_agrees_with_the_report()
     {
-        var (exitCode, output) = await DeployAsync(Environment("a00d000000000000000000000000000000000001"));
+        // A revision of the family newer than the service's and older than the deploy's, so keeping 1 has one to
+        // deregister whatever the sandbox holds; it is never used by a service.
+        var spare = (string)(await Aws("ecs", "register-task-definition", "--family", "sample-app", "--container-definitions",
+            """[{"name":"spare","image":"127.0.0.1:5000/sandbox/node:24","memory":64,"essential":true}]"""))["taskDefinition"]!["taskDefinitionArn"]!;
+        var replaced = await CurrentTaskDefinitionAsync();
+        var activeBefore = await ActiveRevisionsAsync();
+        Assert.Contains(spare, activeBefore);
+
+        var environment = Environment("a00d000000000000000000000000000000000001");
+        environment["KEEP_REVISIONS"] = "1";
+        var (exitCode, output) = await DeployAsync(environment);
         Assert.True(exitCode == 0, output);
         var line = output.Split('\n').Single(l => l.Contains("production: sample-app on sandbox runs"));
         var revision = line.Split(" runs ")[1].Split(' ')[0]; // sample-app:N
@@ -55,7 +65,26 @@ public sealed class DeployProductionTests : IAsyncLifetime
         Assert.Equal("COMPLETED", (string?)primary["rolloutState"]);
         var definition = (await Aws("ecs", "describe-task-definition", "--task-definition", revision))["taskDefinition"]!;
         Assert.Equal($"127.0.0.1:5000/{Repository}:master-a00d000", (string?)definition["containerDefinitions"]![0]!["image"]);
-        Assert.Contains($"latest: 127.0.0.1:5000/{Repository}:latest @ sha256:", output);
+
+        // The prune, as the endpoint has it: every revision but the new one and the one it replaced is deregistered,
+        // the spare among them, and the output names exactly those.
+        var deployed = (string)service["taskDefinition"]!;
+        var activeAfter = await ActiveRevisionsAsync();
+        Assert.Equal(new[] { deployed, replaced }.Order(StringComparer.Ordinal), activeAfter.Order(StringComparer.Ordinal));
+        var doomed = activeBefore.Where(arn => arn != replaced).ToList();
+        Assert.Contains(spare, doomed);
+        foreach (var arn in doomed)
+            Assert.Equal("INACTIVE", (string?)(await Aws("ecs", "describe-task-definition", "--task-definition", arn))["taskDefinition"]!["status"]);
+        var reported = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"deregistered (sample-app:\d+) \(beyond the newest 1\)"))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
+        Assert.Equal(doomed.Select(arn => arn.Split('/')[^1]).Order(StringComparer.Ordinal), reported);
+
+        // latest, as the registry has it: the very manifest the deployed tag names, which is the digest reported.
+        var reportedLatest = System.Text.RegularExpressions.Regex.Match(output, $@"latest: 127\.0\.0\.1:5000/{Repository}:latest @ (sha256:[0-9a-f]{{64}})");
+        Assert.True(reportedLatest.Success, output);
+        var latestDigest = await RegistryDigestAsync("latest");
+        Assert.Equal(await RegistryDigestAsync("master-a00d000"), latestDigest);
+        Assert.Equal(reportedLatest.Groups[1].Value, latestDigest);
     }
 
     [Fact]
@@ -114,6 +143,27 @@ public sealed class DeployProductionTests : IAsyncLifetime
 
     private static async Task<int> RevisionCountAsync() =>
         (await Aws("ecs", "list-task-definitions", "--family-prefix", "sample-app"))["taskDefinitionArns"]!.AsArray().Count;
+
+    private static async Task<List<string>> ActiveRevisionsAsync() =>
+        (await Aws("ecs", "list-task-definitions", "--family-prefix", "sample-app", "--status", "ACTIVE"))["taskDefinitionArns"]!.AsArray()
+            .Select(arn => (string)arn!).ToList();
+
+    /// <summary>The digest the sandbox registry serves for the tag (distribution API, with the sandbox's login).</summary>
+    private async Task<string> RegistryDigestAsync(string tag)
+    {
+        var facts = Pipeline.Tests.Docker.SandboxFacts.Read() ?? throw new InvalidOperationException("sandbox.json is missing: run sandbox/up.sh");
+        var login = facts.Credentials;
+        using var http = new HttpClient { BaseAddress = new Uri("http://" + facts.Registry), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{login.Username}:{login.Password.Reveal()}")));
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"/v2/{Repository}/manifests/{tag}");
+        foreach (var type in new[] { "application/vnd.oci.image.index.v1+json", "application/vnd.oci.image.manifest.v1+json",
+                     "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.docker.distribution.manifest.v2+json" })
+            request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue(type));
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"HEAD {Repository}:{tag} on {facts.Registry}: HTTP {(int)response.StatusCode}");
+        return response.Headers.GetValues("Docker-Content-Digest").Single();
+    }
 
     private static Task<JsonNode> Aws(params string[] arguments) => SandboxAwsCli.RunAsync(arguments);
 }

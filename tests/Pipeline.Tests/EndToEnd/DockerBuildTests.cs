@@ -39,6 +39,9 @@ public sealed class DockerBuildTests : IAsyncLifetime
         Assert.Equal("staging", release.Labels["pipeline.app-env"]);
         Assert.Equal(Sha, release.Labels["org.opencontainers.image.revision"]);
         Assert.Equal("develop", release.Labels["org.opencontainers.image.ref.name"]);
+        // The label every run's images carry, by which tests and cleanup find them.
+        Assert.Equal(Repository, testing.Labels["pipeline.repository"]);
+        Assert.Equal(Repository, release.Labels["pipeline.repository"]);
         Assert.True(release.Size < testing.Size, $"release {release.Size} B is not smaller than testing {testing.Size} B");
 
         // supertest is a devDependency of the app: only the testing image has it.
@@ -64,6 +67,9 @@ public sealed class DockerBuildTests : IAsyncLifetime
         Assert.Contains($"build {Repository}:{Sha}-testing from docker/Dockerfile", output);
         Assert.Contains("APP_ENV=staging", output);
         Assert.Empty(await Engine.Images.ListByLabelAsync($"pipeline.repository={Repository}", TestContext.Current.CancellationToken));
+        // By name too, which holds whatever labels a build would have put on them.
+        Assert.Null(await Engine.Images.InspectAsync($"{Repository}:{Sha}-testing", TestContext.Current.CancellationToken));
+        Assert.Null(await Engine.Images.InspectAsync($"{Repository}:{Sha}", TestContext.Current.CancellationToken));
     }
 
     [Fact]

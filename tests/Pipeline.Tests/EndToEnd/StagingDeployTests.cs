@@ -23,16 +23,22 @@ public sealed class StagingDeployTests(ITestOutputHelper output) : IAsyncLifetim
         foreach (var host in _staging.Hosts) Assert.Equal("""{"version":"1111111"}""", await StagingHostsHelper.VersionAsync(host));
 
         // v2 while a client hits the load balancer.
+        // The client is answered (by v1) before the deploy starts, and again after it has ended, and runs until it is
+        // stopped: so its requests span the whole deploy, however long that takes.
         var load = new StagingLoadClient("http://127.0.0.1:8080/version");
         load.Start();
+        await load.WaitForSuccessesAsync(1);
         var (exit2, output2) = await BuildScript.RunAsync(["DeployStaging", "--skip", "StartDeps,Test"], _staging.Environment('2'));
+        await load.WaitForSuccessesAsync(load.Succeeded + 1);
         await load.StopAsync();
         output.WriteLine($"requests through the load balancer during the v1 -> v2 deploy: {load.Succeeded} succeeded, {load.Failures.Count} failed");
         foreach (var failure in load.Failures.Take(20)) output.WriteLine("  " + failure);
         Assert.True(exit2 == 0, output2);
+        Assert.True(load.StoppedByCaller, $"the load client ended by {load.EndReason}, before the deploy did");
         Assert.Empty(load.Failures);
-        Assert.True(load.Succeeded > 50, $"only {load.Succeeded} requests were made");
-        Assert.Contains("""{"version":"2222222"}""", load.Bodies);
+        Assert.Equal("""{"version":"1111111"}""", load.FirstBody);
+        Assert.Equal("""{"version":"2222222"}""", load.LastBody);
+        Assert.Equal(["""{"version":"1111111"}""", """{"version":"2222222"}"""], load.Bodies.Order(StringComparer.Ordinal));
         foreach (var host in _staging.Hosts) Assert.Equal("""{"version":"2222222"}""", await StagingHostsHelper.VersionAsync(host));
         Assert.Matches(@"staging-1\s+develop-1111111 -> develop-2222222, healthy after [0-9.]+ s: deployed", output2);
         Assert.Matches(@"staging-2\s+develop-1111111 -> develop-2222222, healthy after [0-9.]+ s: deployed", output2);

@@ -107,15 +107,53 @@ public sealed class SshIntegrationTests
         var settings = StagingFixtures.SandboxSettings();
         var name = "test-lock-" + Guid.NewGuid().ToString("N")[..8];
         await using var session = new StagingConnections(settings);
-        var holder = new DeployLock(session.For(settings.Hosts[0]), name);
+        var host = session.For(settings.Hosts[0]);
+        var holder = new DeployLock(host, name);
         await holder.AcquireAsync(LockHolder.ForThisRun("DeployStaging", "v1", "run-a", DateTimeOffset.UtcNow), TimeSpan.Zero, Token);
-        var waiter = new DeployLock(session.For(settings.Hosts[0]), name);
-        var waiting = waiter.AcquireAsync(LockHolder.ForThisRun("DeployStaging", "v2", "run-b", DateTimeOffset.UtcNow), TimeSpan.FromSeconds(20), Token);
-        await Task.Delay(1500, Token);
-        Assert.False(waiting.IsCompleted);
-        await holder.ReleaseAsync("run-a");
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10), Token);
-        await waiter.ReleaseAsync("run-b");
+        var watched = new RefusalWatch(host);
+        var waiter = new DeployLock(watched, name);
+        var waiting = waiter.AcquireAsync(LockHolder.ForThisRun("DeployStaging", "v2", "run-b", DateTimeOffset.UtcNow), TimeSpan.FromMinutes(2), Token);
+        try
+        {
+            // A state, not a pause: the waiter has asked and been told the lock is held, by run-a.
+            await watched.Refused.Task.WaitAsync(TimeSpan.FromMinutes(1), Token);
+            Assert.False(waiting.IsCompleted);
+            Assert.Equal("run-a", DeployLock.Parse((await host.RunCheckedAsync(DeployLock.ShowCommand(name), Token)).Output).Holder!.RunId);
+
+            await holder.ReleaseAsync("run-a");
+            await waiting.WaitAsync(TimeSpan.FromMinutes(1), Token);
+
+            // The waiter now holds it: the lock on the host names run-b, and run-a can no longer release it.
+            var (state, now) = DeployLock.Parse((await host.RunCheckedAsync(DeployLock.ShowCommand(name), Token)).Output);
+            Assert.Equal("held", state);
+            Assert.Equal("run-b", now!.RunId);
+            Assert.Equal("v2", now.Version);
+            await holder.ReleaseAsync("run-a");
+            Assert.Equal("run-b", DeployLock.Parse((await host.RunCheckedAsync(DeployLock.ShowCommand(name), Token)).Output).Holder!.RunId);
+        }
+        finally
+        {
+            await holder.ReleaseAsync("run-a");
+            await waiter.ReleaseAsync("run-b");
+        }
+        Assert.Equal("free", (await host.RunCheckedAsync(DeployLock.ShowCommand(name), Token)).Output);
+    }
+
+    /// <summary>Passes commands through, and says when the lock's acquire has come back "held".</summary>
+    private sealed class RefusalWatch(IRemoteHost inner) : IRemoteHost
+    {
+        public TaskCompletionSource Refused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public StagingHost Host => inner.Host;
+
+        public string Target => inner.Target;
+
+        public async Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellation)
+        {
+            var result = await inner.RunAsync(command, cancellation);
+            if (command.Purpose == "take the deploy lock" && DeployLock.Parse(result.Output).State == "held") Refused.TrySetResult();
+            return result;
+        }
     }
 
     private static async Task<PipelineException?> Capture(Func<Task> action)

@@ -50,7 +50,25 @@ public sealed class StagingConnectionSettingsTests : IDisposable
     [Fact]
     public void The_dry_run_does_not_need_the_files()
     {
-        var settings = StagingFixtures.Settings() with { SshKey = Path.Combine(_dir.FullName, "id_gone") };
-        Assert.NotEmpty(new StagingPlan(settings, "run-1").DescribeDeploy().ToList());
+        var gone = Path.Combine(_dir.FullName, "id_gone");
+        var goneHosts = Path.Combine(_dir.FullName, "known_hosts_gone");
+        var present = Existing("id");
+        var presentHosts = Existing("known_hosts");
+        var missing = new StagingPlan(StagingFixtures.Settings() with { SshKey = gone, KnownHosts = goneHosts }, "run-1").DescribeDeploy().ToList();
+        var existing = new StagingPlan(StagingFixtures.Settings() with { SshKey = present, KnownHosts = presentHosts }, "run-1").DescribeDeploy().ToList();
+
+        // The whole plan, every host step to the unlock, as with files that exist: only the paths differ, and the
+        // lock line's holder, which carries the moment it was made.
+        Assert.Equal($"ssh key: {gone} (--staging-ssh-key / STAGING_SSH_KEY), loaded in memory (no key file is written, no agent is asked)", missing[1]);
+        Assert.Equal($"known hosts: {goneHosts}; any other host key is refused", missing[2]);
+        Assert.Contains(missing, l => l.StartsWith("staging-1: [start] docker run ", StringComparison.Ordinal));
+        Assert.StartsWith("unlock on staging-1: ", missing[^2]);
+        Assert.Equal("then every connection is closed", missing[^1]);
+        Assert.Equal(existing.Count, missing.Count);
+        for (var i = 0; i < existing.Count; i++)
+        {
+            if (existing[i].StartsWith("lock on ", StringComparison.Ordinal)) Assert.StartsWith("lock on staging-1: sh -c ", missing[i]);
+            else Assert.Equal(existing[i].Replace(present, gone).Replace(presentHosts, goneHosts), missing[i]);
+        }
     }
 }

@@ -66,12 +66,16 @@ public sealed partial class AdoptionGuideTests(ITestOutputHelper output) : IAsyn
         Assert.True(int.Parse(counts.Groups[1].Value) >= 10, test);
         Assert.Equal("0", counts.Groups[2].Value);
 
+        // The load spans app2's whole deploy: answered before it starts and once more after it ends.
         var load = new StagingLoadClient("http://127.0.0.1:8080/version");
         load.Start();
+        await load.WaitForSuccessesAsync(1);
         var (deployExit, deploy) = await BuildInAppAsync(commands[1]);
+        await load.WaitForSuccessesAsync(load.Succeeded + 1);
         await load.StopAsync();
         output.WriteLine($"sample app through its load balancer during app2's deploys: {load.Succeeded} succeeded, {load.Failures.Count} failed");
         Assert.True(deployExit == 0, deploy);
+        Assert.True(load.StoppedByCaller, $"the load client ended by {load.EndReason}, before app2's deploy did");
         Assert.Empty(load.Failures);
         Assert.Equal([sampleVersion], load.Bodies);
         Assert.Equal(sampleBefore, await SampleStateAsync());

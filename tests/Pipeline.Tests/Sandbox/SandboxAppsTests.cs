@@ -55,7 +55,8 @@ public sealed class SandboxAppsTests
                 app["hosts"]!.AsArray().Select(h => h!["appPort"]!.GetValue<int>()).ToArray());
             Assert.EndsWith($"--app {name} drain {{host}}", app["drainCommand"]!.GetValue<string>());
             Assert.EndsWith($"--app {name} enable {{host}}", app["enableCommand"]!.GetValue<string>());
-            Assert.Equal("sandbox", app["ecs"]!["cluster"]!.GetValue<string>());
+            // null for an app whose runs named an ECS cluster of their own: the sandbox made no service for it.
+            if (app["ecs"] is JsonObject ecs) Assert.Equal("sandbox", ecs["cluster"]!.GetValue<string>());
         }
     }
 

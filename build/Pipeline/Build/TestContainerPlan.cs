@@ -18,9 +18,5 @@ public static class TestContainerPlan
 
     /// <summary>&lt;NAME&gt;_HOST and &lt;NAME&gt;_PORT of every service (MYSQL_HOST=mysql ...), as the staging hosts' env file has them.</summary>
     public static IReadOnlyDictionary<string, string> Environment(DepsPlan deps) =>
-        deps.Services.SelectMany(s => new[]
-        {
-            new KeyValuePair<string, string>($"{DependencySpec.VariablePrefixOf(s.Alias)}_HOST", s.Alias),
-            new KeyValuePair<string, string>($"{DependencySpec.VariablePrefixOf(s.Alias)}_PORT", s.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        }).ToDictionary();
+        deps.Services.SelectMany(s => DependencySpec.AppVariables(s.Alias, s.ContainerPort)).ToDictionary();
 }

@@ -13,17 +13,18 @@ public sealed record DependencySpec(
     ReadinessProbe Ready,
     SchemaImport? Schema)
 {
-    /// <summary>"MYSQL" for mysql, "MY_CACHE" for my-cache: the prefix of the variables the app gets (MYSQL_HOST, MYSQL_PORT).</summary>
-    public string VariablePrefix => VariablePrefixOf(Name);
-
-    public static string VariablePrefixOf(string alias) =>
-        new(alias.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
-
     /// <summary>What the app and its tests are given to reach this service: &lt;NAME&gt;_HOST and &lt;NAME&gt;_PORT.</summary>
-    public IEnumerable<KeyValuePair<string, string>> AppVariables()
+    public IEnumerable<KeyValuePair<string, string>> AppVariables() => AppVariables(Name, Port);
+
+    /// <summary>
+    /// MYSQL_HOST=mysql and MYSQL_PORT=3306 for alias mysql, MY_CACHE_HOST for my-cache: the same on the test network
+    /// and in the staging hosts' env file.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string>> AppVariables(string alias, int port)
     {
-        yield return new($"{VariablePrefix}_HOST", Name);
-        yield return new($"{VariablePrefix}_PORT", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var prefix = new string(alias.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        yield return new($"{prefix}_HOST", alias);
+        yield return new($"{prefix}_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>

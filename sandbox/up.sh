@@ -58,8 +58,10 @@ write_sandbox_json() {
 # What this run checked, for the pipeline's quick check: while every process listed is alive and no file of
 # sandbox/ is newer than this record, a run that needs no more parts than these skips up.sh (a warm up.sh takes
 # 0.7-1.8 s; reading this and a few /proc entries takes milliseconds). Written last, so a failed run leaves none.
+# Apps: every app provisioned while these very daemons ran (same pids), with the parts it was provisioned for, so
+# runs of two apps in turn do not provision each other's app again; a restarted daemon forgets them all.
 write_up_record() {
-  local out="$STATE/up.json" parts=() procs=() entry host
+  local out="$STATE/up.json" parts=() procs=() entry host pid
   wanted staging && parts+=(staging)
   wanted ecs && parts+=(ecs)
   # The engine is listed only when up.sh started it: one someone else runs has no pid file of ours.
@@ -68,14 +70,23 @@ write_up_record() {
     for host in "${STAGING_HOSTS[@]}"; do procs+=("$(host_dir "$host")/sshd.pid=sshd" "$(host_dir "$host")/dockerd.pid=dockerd"); done
     procs+=("$LB_DIR/nginx.pid=nginx")
   fi
-  local json="[]" app=null
-  [[ -z $APP_FILE ]] || app=$(jq -cn --arg n "$APP_NAME" --arg s "$APP_PROFILE_SHA" '{name: $n, profileSha: $s}')
+  local json="[]" parts_json apps="[]"
   for entry in "${procs[@]}"; do
     [[ -f ${entry%=*} ]] || continue
-    json=$(jq -c --arg f "${entry%=*}" --arg m "${entry##*=}" '. + [{pidFile: $f, match: $m}]' <<<"$json")
+    pid=$(tr -dc '0-9' <"${entry%=*}")
+    json=$(jq -c --arg f "${entry%=*}" --arg m "${entry##*=}" --arg p "$pid" '. + [{pidFile: $f, match: $m, pid: ($p | tonumber? // null)}]' <<<"$json")
   done
-  jq -n --arg s "$SANDBOX_DIR" --argjson p "$(printf '%s\n' "${parts[@]}" | jq -R . | jq -sc 'map(select(length > 0))')" \
-    --argjson procs "$json" --argjson app "$app" '{sandbox: $s, parts: $p, processes: $procs, app: $app}' >"$out.tmp"
+  parts_json=$(printf '%s\n' "${parts[@]}" | jq -R . | jq -sc 'map(select(length > 0))')
+  # The apps of the last record stay only if its daemons are these very processes.
+  apps=$(jq -c --argjson now "$json" 'if (.processes // null) == $now then (.apps // []) else [] end' \
+    <<<"${PREVIOUS_UP_RECORD:-null}" 2>/dev/null || echo '[]')
+  if [[ -n $APP_FILE ]]; then
+    apps=$(jq -c --arg n "$APP_NAME" --arg s "$APP_PROFILE_SHA" --argjson parts "$parts_json" '
+      (map(select(.name == $n and .profileSha == $s)) | first | .parts // []) as $before
+      | map(select(.name != $n)) + [{name: $n, profileSha: $s, parts: ($before + $parts | unique)}]' <<<"$apps")
+  fi
+  jq -n --arg s "$SANDBOX_DIR" --argjson p "$parts_json" --argjson procs "$json" --argjson apps "$apps" \
+    '{sandbox: $s, parts: $p, processes: $procs, apps: $apps}' >"$out.tmp"
   mv "$out.tmp" "$out"
 }
 
@@ -83,6 +94,11 @@ main() {
   local t0=$EPOCHREALTIME
   # A bad profile stops us before anything changes (up.json included).
   [[ -z $APP_FILE ]] || load_app_profile "$APP_FILE"
+  # Its apps are kept only if no script changed since (a changed script may provision differently).
+  PREVIOUS_UP_RECORD=""
+  if [[ -f $STATE/up.json ]] && [[ -z $(find "$SANDBOX_DIR" \( -name bin -o -name obj \) -prune -o -newer "$STATE/up.json" -print -quit) ]]; then
+    PREVIOUS_UP_RECORD=$(cat "$STATE/up.json")
+  fi
   rm -f "$STATE/up.json"
   check_host
   mkdir -p "$STATE"

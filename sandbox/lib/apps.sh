@@ -14,20 +14,23 @@ APP_READY_WAIT_S=${APP_READY_WAIT_S:-90}
 
 app_dir() { echo "$APPS_DIR/$1"; }
 app_record() { echo "$APPS_DIR/$1/app.json"; }
-# Names of the recorded apps, one a line, sorted.
-app_names() {
-  local f
-  for f in "$APPS_DIR"/*/app.json; do
-    [[ -r $f ]] || continue
-    basename "$(dirname "$f")"
-  done | sort
+# Every recorded app, one a line sorted by name: name TAB slot TAB envFileName. One jq reads all records: a test
+# suite or a long-lived machine records dozens of apps, and a process per app and field made each up.sh slow.
+app_table() {
+  local files=("$APPS_DIR"/*/app.json)
+  [[ -r ${files[0]} ]] || return 0
+  jq -r '[.name, .slot, (.profile.envFileName // "")] | @tsv' "${files[@]}" | sort
 }
+# Names of the recorded apps, one a line, sorted.
+app_names() { app_table | cut -f1; }
 app_known() { [[ -r $(app_record "$1") ]]; }
 # One field of a recorded app's profile (jq path), e.g. app_get app2 .appPort
 app_get() { jq -r "$2" "$(app_record "$1")"; }
 app_slot() { jq -r .slot "$(app_record "$1")"; }
 # The slots the load balancer serves: 0 always (127.0.0.1:8080 as before apps existed), plus every recorded app's.
-app_slots() { { echo 0; for a in $(app_names); do app_slot "$a"; done; } | sort -nu; }
+app_slots() { { echo 0; app_table | cut -f2; } | sort -nu; }
+# The apps recorded on slot $1, space-separated.
+app_slot_names() { app_table | awk -F'\t' -v s="$1" '$2 == s { printf "%s%s", sep, $1; sep = " " }'; }
 
 # Where slot k lives: the load balancer on 127.0.0.1:(8080+k), host n's app port 3000 + 100k + n.
 slot_lb_port() { echo $((8080 + $1)); }
@@ -184,20 +187,20 @@ service_data_dir() {
 }
 
 # The "apps" object of sandbox.json: every recorded app, what the pipeline needs to deploy it and drive its LB.
+# One jq over all records (see app_table). App names are checked against [a-z0-9][a-z0-9_.-]*, so the LB commands
+# need no quoting for them.
 apps_sandbox_json() {
-  local name slot cmd hosts host json="{}" record
-  for name in $(app_names); do
-    record=$(app_record "$name"); slot=$(jq -r .slot "$record")
-    hosts=$(for host in "${STAGING_HOSTS[@]}"; do
-      printf '%s\t%s\t%s\n' "$host" "$(host_slot_app_port "$host" "$slot")" "$(host_env_file "$host" "$(jq -r .profile.envFileName "$record")")"
-    done | jq -cRn '[inputs | split("\t") | {name: .[0], appPort: (.[1] | tonumber), envFile: .[2]}]')
-    cmd="$(lb_command) --app $(printf '%q' "$name")"
-    json=$(jq -c --slurpfile r "$record" --argjson hosts "$hosts" --arg lb "http://127.0.0.1:$(slot_lb_port "$slot")" \
-      --arg c "$cmd" --arg cluster "$ECS_CLUSTER" '. + {($r[0].name): {
-        slot: $r[0].slot, loadBalancer: $lb, hosts: $hosts,
-        drainCommand: ($c + " drain {host}"), enableCommand: ($c + " enable {host}"), statusCommand: ($c + " status"),
-        ecs: (if $r[0].profile.ecs == null then null else {cluster: $cluster, service: $r[0].profile.ecs.service,
-              family: $r[0].profile.ecs.family, container: $r[0].profile.ecs.container} end)}}' <<<"$json")
-  done
-  echo "$json"
+  local files=("$APPS_DIR"/*/app.json) hosts host
+  [[ -r ${files[0]} ]] || { echo '{}'; return 0; }
+  hosts=$(for host in "${STAGING_HOSTS[@]}"; do printf '%s\t%s\t%s\n' "$host" "$(host_n "$host")" "$(host_home "$host")"; done |
+    jq -cRn '[inputs | split("\t") | {name: .[0], n: (.[1] | tonumber), home: .[2]}]')
+  jq -cn --argjson hosts "$hosts" --arg c "$(lb_command)" --arg cluster "$ECS_CLUSTER" '
+    [inputs] | sort_by(.name) | map(. as $r | ($r.profile.envFileName // "" | if . == "" then "sample-app.env" else . end) as $env
+      | ($c + " --app " + $r.name) as $cmd
+      | {key: $r.name, value: {
+          slot: $r.slot, loadBalancer: "http://127.0.0.1:\(8080 + $r.slot)",
+          hosts: [$hosts[] | {name, appPort: (3000 + 100 * $r.slot + .n), envFile: "\(.home)/\($env)"}],
+          drainCommand: ($cmd + " drain {host}"), enableCommand: ($cmd + " enable {host}"), statusCommand: ($cmd + " status"),
+          ecs: (if $r.profile.ecs == null then null else {cluster: $cluster, service: $r.profile.ecs.service,
+                family: $r.profile.ecs.family, container: $r.profile.ecs.container} end)}}) | from_entries' "${files[@]}"
 }

@@ -96,7 +96,7 @@ lb_drained_hosts() { local f; f=$(lb_drained_file "${1:-0}"); [[ -r $f ]] && awk
 # $1 = host, $2 = slot (default 0)
 lb_is_drained() { grep -qx -- "$1" <<<"$(lb_drained_hosts "${2:-0}")"; }
 # The apps recorded on slot $1, for comments and the summary.
-lb_slot_apps() { local a; for a in $(app_names); do [[ $(app_slot "$a") == "$1" ]] || continue; printf '%s ' "$a"; done | sed 's/ $//'; }
+lb_slot_apps() { app_slot_names "$1"; }
 lb_file_generation() { [[ -r $LB_GENERATION ]] && cat "$LB_GENERATION" || echo 0; }
 
 # upstream.conf for a generation and the current drained list. The control server is here too, so

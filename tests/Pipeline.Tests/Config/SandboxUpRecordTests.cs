@@ -20,7 +20,9 @@ public sealed class SandboxUpRecordTests : IDisposable
         Directory.Delete(_repository, recursive: true);
     }
 
-    private void Record(int pid, string match, params string[] parts)
+    private void Record(int pid, string match, params string[] parts) => Record(pid, match, parts, []);
+
+    private void Record(int pid, string match, string[] parts, object[] apps, int? recordedPid = null)
     {
         var pidFile = Path.Combine(_state, "daemon.pid");
         File.WriteAllText(pidFile, pid.ToString());
@@ -28,9 +30,12 @@ public sealed class SandboxUpRecordTests : IDisposable
         {
             sandbox = Path.Combine(_repository, "sandbox"),
             parts,
-            processes = new[] { new { pidFile, match } },
+            processes = new[] { new { pidFile, match, pid = recordedPid ?? pid } },
+            apps,
         }));
     }
+
+    private static SandboxApp App(string name, string json = "{}") => new(name, json);
 
     [Fact]
     public void A_recorded_live_daemon_and_unchanged_scripts_skip_up_sh()
@@ -66,5 +71,31 @@ public sealed class SandboxUpRecordTests : IDisposable
         Record(Environment.ProcessId, Self, "staging", "ecs");
         File.SetLastWriteTimeUtc(Path.Combine(_state, "up.json"), DateTime.UtcNow.AddMinutes(-1));
         Assert.Contains("up.sh changed since", SandboxUpRecord.Check(_state, _repository, []));
+    }
+
+    [Fact]
+    public void Each_app_provisioned_while_the_daemons_ran_skips_up_sh_for_the_parts_it_was_provisioned_on()
+    {
+        var sample = App("sample-app");
+        var other = App("app2", """{"name":"app2"}""");
+        Record(Environment.ProcessId, Self, ["staging", "ecs"],
+        [
+            new { name = "sample-app", profileSha = sample.Sha, parts = new[] { "staging", "ecs" } },
+            new { name = "app2", profileSha = other.Sha, parts = new[] { "staging" } },
+        ]);
+
+        Assert.Null(SandboxUpRecord.Check(_state, _repository, [], sample));
+        Assert.Null(SandboxUpRecord.Check(_state, _repository, ["ecs"], other));
+        Assert.Equal("app2 was not provisioned on its ecs part", SandboxUpRecord.Check(_state, _repository, [], other));
+        Assert.Equal("sample-app's profile changed", SandboxUpRecord.Check(_state, _repository, [], App("sample-app", "{\"slot\":3}")));
+        Assert.Equal("app3 was not provisioned since its daemons started", SandboxUpRecord.Check(_state, _repository, [], App("app3")));
+    }
+
+    [Fact]
+    public void A_daemon_restarted_by_someone_else_under_another_pid_runs_up_sh()
+    {
+        // The pid file names this live process, but up.sh recorded another one: the daemon it started is gone.
+        Record(Environment.ProcessId, Self, ["staging", "ecs"], [], recordedPid: Environment.ProcessId + 1);
+        Assert.Contains("is not running as up.sh left it", SandboxUpRecord.Check(_state, _repository, []));
     }
 }

@@ -24,15 +24,13 @@ public sealed class DeployProductionTests : IAsyncLifetime
 
     private Dictionary<string, string> Environment(string sha, AppVariant? variant = null, int timeoutSeconds = 300)
     {
-        var environment = new Dictionary<string, string>
+        // The sandbox's ECS service of the sample app, which SandboxProductionService puts back afterwards.
+        var environment = new Dictionary<string, string>(StagingHostsHelper.AppIdentity())
         {
             ["AWS_ECR_REPO"] = Repository,
             ["PIPELINE_SHA"] = sha,
             ["PIPELINE_BRANCH"] = "main",
             ["DEPLOY_TIMEOUT"] = timeoutSeconds.ToString(),
-            // The sandbox's ECS service of the sample app, which SandboxProductionService puts back afterwards.
-            ["ECS_SERVICE"] = "sample-app",
-            ["SANDBOX_SLOT"] = "0",
         };
         if (variant is not null) environment["DOCKER_CONTEXT"] = variant.Directory;
         return environment;

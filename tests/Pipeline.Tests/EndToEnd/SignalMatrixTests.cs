@@ -94,16 +94,12 @@ public sealed class SignalMatrixTests(SignalMatrixTests.World world) : IClassFix
 
         public (string[] Arguments, Dictionary<string, string> Environment, Func<string, bool> Marker) Scenario(string phase, string sha, string temp)
         {
-            var environment = new Dictionary<string, string>
+            var environment = new Dictionary<string, string>(StagingHostsHelper.AppIdentity())
             {
                 ["AWS_ECR_REPO"] = _staging.Repository,
                 ["PIPELINE_SHA"] = sha,
                 ["PIPELINE_BRANCH"] = "develop",
                 ["TMPDIR"] = temp,
-                ["STAGING_CONTAINER"] = _staging.Container,
-                ["SANDBOX_SLOT"] = "0",
-                // The sandbox's ECS service for the default app; a throwaway repository would otherwise name its own.
-                ["ECS_SERVICE"] = "sample-app",
             };
             switch (phase)
             {

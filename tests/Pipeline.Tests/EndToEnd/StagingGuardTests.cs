@@ -81,6 +81,9 @@ public sealed class StagingGuardTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_dry_run_prints_every_remote_command_and_changes_no_container_on_either_host()
     {
+        // A dry run provisions nothing, so the app is provisioned first (a no-op once an earlier test did it).
+        var (upExit, up) = await BuildScript.RunAsync(["SandboxUp"], _staging.Environment('7'));
+        Assert.True(upExit == 0, up);
         var before = await Task.WhenAll(_staging.Hosts.Select(_staging.ContainersAsync));
         var (exitCode, text) = await BuildScript.RunAsync(["DeployStaging", "--dryrun"], _staging.Environment('7'));
         var after = await Task.WhenAll(_staging.Hosts.Select(_staging.ContainersAsync));
@@ -91,7 +94,7 @@ public sealed class StagingGuardTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var host in _staging.Hosts)
         {
             Assert.Contains($"{host.Name}: every command runs over one SSH connection to {host.User}@{host.Address}:{host.SshPort} (connect timeout", text);
-            Assert.Contains($"{host.Name}: [start] docker run --detach --name {_staging.Container}-develop-7777777 --network staging --env-file {host.EnvFile}", text);
+            Assert.Contains($"{host.Name}: [start] docker run --detach --name {_staging.Container}-develop-7777777 --network staging --env-file {StagingHostsHelper.AppEnvFile(host)}", text);
             Assert.Contains($"{host.Name}: [switch (between the hooks)] docker exec {_staging.Container}-proxy sh -c", text);
             Assert.Contains($"{host.Name}: before-host (local): ", text);
         }

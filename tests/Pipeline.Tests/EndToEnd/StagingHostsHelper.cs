@@ -15,11 +15,26 @@ public sealed class StagingHostsHelper : IAsyncDisposable
     private readonly StagingSettings _settings;
     private readonly StagingConnections _ssh;
 
+    /// <summary>
+    /// The one sandbox app every throwaway deploy of the suite is (slot 0, the sample app's ECS service), with a
+    /// repository of its own per test: the sandbox provisions an app once, not once per test (some 30 s each).
+    /// </summary>
+    public const string App = "e2e-app";
+
+    /// <summary>What makes a run deploy as <see cref="App"/>.</summary>
+    public static Dictionary<string, string> AppIdentity() => new()
+    {
+        ["STAGING_CONTAINER"] = App,
+        // A throwaway app shares the sample app's sandbox slot (its load balancer on 8080, app ports 3001/3002),
+        // whose ports BorrowAppPortsAsync frees, and its ECS service, which SandboxProductionService puts back.
+        ["SANDBOX_SLOT"] = "0",
+        ["ECS_SERVICE"] = "sample-app",
+    };
+
     public StagingHostsHelper(string prefix)
     {
-        var id = Guid.NewGuid().ToString("N")[..8];
-        Repository = $"e2e-{prefix}-{id}";
-        Container = $"e2e-{prefix}-{id}";
+        Repository = $"e2e-{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+        Container = App;
         _settings = StagingFixtures.SandboxSettings() with { Container = Container };
         _ssh = new StagingConnections(_settings);
         Hosts = _settings.Hosts;
@@ -53,15 +68,14 @@ public sealed class StagingHostsHelper : IAsyncDisposable
 
     public static string Sha(char digit) => new(digit, 40);
 
-    public Dictionary<string, string> Environment(char version) => new()
+    /// <summary>The env file the sandbox writes for <see cref="App"/> in a host's home.</summary>
+    public static string AppEnvFile(StagingHost host) => Path.Combine(Path.GetDirectoryName(host.EnvFile)!, App + ".env");
+
+    public Dictionary<string, string> Environment(char version) => new(AppIdentity())
     {
         ["AWS_ECR_REPO"] = Repository,
         ["PIPELINE_SHA"] = Sha(version),
         ["PIPELINE_BRANCH"] = "develop",
-        ["STAGING_CONTAINER"] = Container,
-        // A throwaway app shares the sample app's sandbox slot (its load balancer on 8080, app ports 3001/3002),
-        // whose ports BorrowAppPortsAsync frees, rather than taking a slot of its own for every test class.
-        ["SANDBOX_SLOT"] = "0",
     };
 
     /// <summary>GET /version through one host's app port (its proxy), as the load balancer reaches it.</summary>

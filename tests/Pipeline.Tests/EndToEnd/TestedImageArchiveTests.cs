@@ -28,13 +28,12 @@ public sealed class TestedImageArchiveTests : IAsyncLifetime
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private Dictionary<string, string> Environment(string archive) => new()
+    private Dictionary<string, string> Environment(string archive) => new(StagingHostsHelper.AppIdentity())
     {
         ["AWS_ECR_REPO"] = _images.Repository,
         ["PIPELINE_SHA"] = Sha,
         ["PIPELINE_BRANCH"] = "develop",
         ["IMAGE_ARCHIVE_DIR"] = archive,
-        ["SANDBOX_SLOT"] = "0",
     };
 
     // What a CI deploy job runs before its deploy target: DockerBuild, with Restore and Test skipped.

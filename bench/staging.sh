@@ -11,18 +11,25 @@ source bench/lib.sh
 
 REPO=bench-staging
 APP=bench-staging
-S=$(jq -r .staging.knownHosts ~/.pipeline-sandbox/sandbox.json | xargs dirname)
-KEY=$(jq -r .staging.identityFile ~/.pipeline-sandbox/sandbox.json)
-ENVFILE=$(jq -r '.staging.hosts[0].envFile' ~/.pipeline-sandbox/sandbox.json)
+# The bench is an app of its own in the sandbox (slot 99: its own app ports and load balancer), so it runs while
+# the sample app (slot 0, pipeline.json) or any other is deployed on staging; the sandbox hands out low slots first.
+export AWS_ECR_REPO=$REPO STAGING_CONTAINER=$APP PIPELINE_BRANCH=develop SANDBOX_SLOT=99
+./build.sh SandboxUp >"${TMPDIR:-/tmp}/bench-staging-up.log" 2>&1 || { tail -n 20 "${TMPDIR:-/tmp}/bench-staging-up.log"; exit 1; }
+SJ=~/.pipeline-sandbox/sandbox.json
+S=$(jq -r .staging.knownHosts "$SJ" | xargs dirname)
+KEY=$(jq -r .staging.identityFile "$SJ")
+ENVFILE=$(jq -r --arg a "$APP" '.apps[$a].hosts[0].envFile' "$SJ")
+APP_PORT_1=$(jq -r --arg a "$APP" '.apps[$a].hosts[0].appPort' "$SJ")
 ssh1() { ssh -i "$KEY" -o UserKnownHostsFile="$S/known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes -p 2222 root@127.0.0.1 "$@"; }
-export AWS_ECR_REPO=$REPO STAGING_CONTAINER=$APP PIPELINE_BRANCH=develop
 export -f ssh1; export S KEY ENVFILE REPO APP
 sha_a=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 sha_b=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 work=$(mktemp -d)
 cleanup() {
   for port in 2222 2223; do
+    # The hosts' sshds are reachable only through staging-1 (sandbox/lib/staging.sh, STAGING_NETNS).
     ssh -i "$KEY" -o UserKnownHostsFile="$S/known_hosts" -o BatchMode=yes -p $port root@127.0.0.1 \
+      -o ProxyCommand="ssh -i $KEY -o UserKnownHostsFile=$S/known_hosts -o BatchMode=yes -W %h:%p -p 2222 root@127.0.0.1" \
       "docker ps -aq --filter label=pipeline.staging.app=$APP | xargs -r docker rm -f >/dev/null; docker rm -f $APP-proxy bare-bench >/dev/null 2>&1;
        docker images -q 127.0.0.1:5000/$REPO | sort -u | xargs -r docker rmi -f >/dev/null 2>&1; true"
   done
@@ -43,12 +50,13 @@ export work
 # A deploys the version staging-1 does not run (so every run really switches); B runs the other one bare.
 echo "$sha_a" >"$work/next"
 deploy_one='sha=$(cat "$work/next"); [ "$sha" = '$sha_a' ] && echo '$sha_b' >"$work/next" || echo '$sha_a' >"$work/next";
-  PIPELINE_SHA=$sha STAGING_HOSTS=staging-1=root@127.0.0.1:2222/127.0.0.1:3001 \
+  PIPELINE_SHA=$sha STAGING_HOSTS=staging-1=root@127.0.0.1:2222/127.0.0.1:'$APP_PORT_1' \
   ./build.sh DeployStaging --skip Restore,DockerBuild,StartDeps,Test,Push | tee -a "$work/stage-times" | tail -n 3'
 bare_prep='ssh1 "docker rm -f bare-bench >/dev/null 2>&1; true"'
 bare='ssh1 "d=\$(mktemp -d); DOCKER_CONFIG=\$d docker login -u pipeline --password-stdin 127.0.0.1:5000 >/dev/null && DOCKER_CONFIG=\$d docker pull -q 127.0.0.1:5000/$REPO:develop-bbbbbbb; rm -rf \$d;
-  docker run -d --name bare-bench --network staging --env-file $ENVFILE -p 127.0.0.1:3199:3000 127.0.0.1:5000/$REPO:develop-bbbbbbb >/dev/null &&
-  until curl -sf -o /dev/null http://127.0.0.1:3199/healthcheck; do sleep 0.1; done" <"$work/password"'
+  docker run -d --name bare-bench --network staging --env-file $ENVFILE -p 127.0.0.1:3199:3000 127.0.0.1:5000/$REPO:develop-bbbbbbb >/dev/null" <"$work/password" &&
+  until curl -sf -o /dev/null http://127.0.0.1:3199/healthcheck; do sleep 0.1; done'
+# (The published port is on the machine, as the load balancer sees it; the ssh session runs in the hosts' namespace.)
 bench_pair "P5 DeployStaging one host, image already pushed (A) vs bare pull + run + first healthy response (B)" "${PAIRS:-3}" \
   true "$deploy_one" "$bare_prep" "$bare"
 echo "  DeployStaging's own time in those runs (run summary): $(grep -E '^  DeployStaging +succeeded' "$work/stage-times" | awk '{print $3 " s"}' | paste -sd, -)"

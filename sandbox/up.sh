@@ -68,7 +68,7 @@ write_up_record() {
   procs+=("$ENGINE_PID=dockerd" "$REG_PID=docker-registry" "$AWS_PID=AwsEndpoint.dll")
   if wanted staging; then
     for host in "${STAGING_HOSTS[@]}"; do procs+=("$(host_dir "$host")/sshd.pid=sshd" "$(host_dir "$host")/dockerd.pid=dockerd"); done
-    procs+=("$LB_DIR/nginx.pid=nginx")
+    procs+=("$(host_dir "$STAGING_JUMP_HOST")/jump.run.pid=socat" "$LB_DIR/nginx.pid=nginx")
   fi
   local json="[]" parts_json apps="[]"
   for entry in "${procs[@]}"; do

@@ -16,6 +16,8 @@ SANDBOX_PACKAGES=(
   openssh-client   # ssh-keygen and ssh-keyscan (the tests make keys); ssh for bench/ssh-latency.sh and by hand
   nginx            # the staging load balancer on 127.0.0.1:8080
   iptables         # one FORWARD accept per staging host bridge (br_netfilter + the main engine's DROP policy)
+  socat            # the jump host's way into the staging network namespace (staging_ssh.sh)
+  iproute2         # ip netns for that namespace, ip link for the staging hosts' bridges
 )
 
 # Without root or apt we cannot install or start anything: say exactly what is needed instead.

@@ -13,6 +13,12 @@ STAGING_USER=root
 STAGING_NETWORK=staging
 STAGING_LABEL=pipeline.sandbox.staging
 STAGING_HOSTS=(staging-1 staging-2)
+# Like a private subnet behind a bastion: every host's sshd listens only inside this network namespace, which
+# nothing on the machine reaches but the sessions of staging-1's sshd (the jump host, see staging_ssh.sh). The
+# engines, the app ports and the load balancer stay where they are: a session's docker talks to its engine over a
+# unix socket, which a network namespace does not hide.
+STAGING_NETNS=pipeline-staging
+STAGING_JUMP_HOST=staging-1
 STAGING_ENGINE_WAIT_S=30
 # Containers up.sh starts for an app's services also carry the app that first asked for them (informational:
 # services are shared by name between apps).
@@ -261,7 +267,7 @@ ensure_staging_host() {
   ensure_host_network "$host"
   ensure_host_sshd "$host"
   local did=ok detail
-  detail="ssh 127.0.0.1:$(host_ssh_port "$host"), engine unix://$(host_socket "$host")"
+  detail="ssh 127.0.0.1:$(host_ssh_port "$host") in $STAGING_NETNS (through $STAGING_JUMP_HOST), engine unix://$(host_socket "$host")"
   if ((${#STAGING_DID[@]})); then did=$(printf '%s, ' "${STAGING_DID[@]}"); did=${did%, }; fi
   summary "$host" "$did ($detail)"
 }
@@ -270,10 +276,12 @@ ensure_staging_host() {
 ensure_staging() {
   local profile="${1:-}" slot="${2:-}" host
   ensure_staging_keys
+  ensure_staging_netns
   for host in "${STAGING_HOSTS[@]}"; do
     ensure_staging_host "$host"
     [[ -z $profile ]] || ensure_staging_app "$host" "$profile" "$slot"
   done
+  ensure_jump_listener
   ensure_lb
 }
 
@@ -289,6 +297,7 @@ unmount_staging_leftovers() {
 stop_staging() {
   local purge="${1:-0}" host
   stop_lb
+  stop_jump_listener
   for host in "${STAGING_HOSTS[@]}"; do
     stop_host_sshd "$host"
     stop_host_engine "$host"
@@ -300,6 +309,7 @@ stop_staging() {
       done
     fi
   done
+  ((purge)) && remove_staging_netns
   [[ -d $STAGING_DIR ]] && { unmount_staging_leftovers || die "mounts remain under $STAGING_DIR; not deleting anything"; }
   log "staging: hosts and load balancer stopped"
 }
@@ -311,10 +321,11 @@ staging_sandbox_json() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$host" "$(host_ssh_port "$host")" "$(host_app_port "$host")" \
       "unix://$(host_socket "$host")" "$(host_env_file "$host")" "$(host_home "$host")"
   done | jq -cRn --arg u "$STAGING_USER" --arg net "$STAGING_NETWORK" --arg k "$STAGING_KEY" \
-    --arg kh "$STAGING_KNOWN_HOSTS" --arg lb "$LB_URL" --arg c "$(lb_command)" '
+    --arg kh "$STAGING_KNOWN_HOSTS" --arg lb "$LB_URL" --arg c "$(lb_command)" \
+    --arg jump "$STAGING_USER@127.0.0.1:$(host_ssh_port "$STAGING_JUMP_HOST")" '
     [inputs | split("\t") | {name: .[0], address: "127.0.0.1", port: (.[1] | tonumber), user: $u,
       appPort: (.[2] | tonumber), dockerHost: .[3], envFile: .[4], home: .[5], network: $net}] as $hosts
-    | {hosts: $hosts, identityFile: $k, knownHosts: $kh, loadBalancer: $lb,
+    | {hosts: $hosts, jump: $jump, identityFile: $k, knownHosts: $kh, loadBalancer: $lb,
        drainCommand: ($c + " drain {host}"), enableCommand: ($c + " enable {host}"), statusCommand: ($c + " status"),
        lbCommand: $c}'
 }

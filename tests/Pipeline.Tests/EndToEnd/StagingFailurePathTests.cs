@@ -35,6 +35,10 @@ public sealed class StagingFailurePathTests : IAsyncLifetime
         ["STAGING_AFTER_HOST"] = $"echo after {{host}} >> {HooksLog}",
     };
 
+    // sandbox.json's jump (user@host:port) as ssh's arguments.
+    private static string Jump(Pipeline.Config.SandboxStaging sandbox) =>
+        sandbox.Jump!.Split(':') is [var target, var port] ? $"-p {port} {target}" : throw new InvalidOperationException("jump: " + sandbox.Jump);
+
     private string OldContainer => $"{_staging.Container}-develop-{StagingHostsHelper.Sha('1')[..7]}";
 
     private async Task AssertServesAsync(char version, int host) =>
@@ -64,8 +68,9 @@ public sealed class StagingFailurePathTests : IAsyncLifetime
         File.WriteAllText(hook, $"""
             #!/bin/sh
             case "$1" in {string.Join(" ", sandbox.Hosts.Select(h => $"{h.Name}) port={h.Port};;"))} esac
-            ssh -i '{sandbox.IdentityFile}' -o UserKnownHostsFile='{sandbox.KnownHosts}' -o StrictHostKeyChecking=yes -o BatchMode=yes \
-              -p "$port" root@127.0.0.1 docker rename {OldContainer} {OldContainer}-taken
+            ssh='ssh -i {sandbox.IdentityFile} -o UserKnownHostsFile={sandbox.KnownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes'
+            # The hosts answer only through the sandbox's jump host (staging-1).
+            $ssh -o ProxyCommand="$ssh -W %h:%p {Jump(sandbox)}" -p "$port" root@127.0.0.1 docker rename {OldContainer} {OldContainer}-taken
             echo before "$1" >> '{HooksLog}'
             """);
         File.SetUnixFileMode(hook, (UnixFileMode)0b111_101_101);

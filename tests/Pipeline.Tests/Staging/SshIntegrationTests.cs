@@ -60,10 +60,12 @@ public sealed class SshIntegrationTests
         "ssh-ed25519"u8.CopyTo(otherKey.AsSpan(4));
         BinaryPrimitives.WriteUInt32BigEndian(otherKey.AsSpan(15), 32);
         RandomNumberGenerator.Fill(otherKey.AsSpan(19));
+        // staging-1 directly: it is the sandbox's jump host, which a jump setting would report as such.
         var settings = StagingFixtures.SandboxSettings() with
         {
             KnownHosts = null,
             KnownHostsLines = $"[127.0.0.1]:2222 ssh-ed25519 {Convert.ToBase64String(otherKey)}\n",
+            Jump = null,
         };
         await using var connections = new StagingConnections(settings);
         var error = await Assert.ThrowsAsync<PipelineException>(() =>

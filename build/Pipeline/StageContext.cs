@@ -26,6 +26,12 @@ public sealed class StageContext(PipelineSettings settings, string runId, Func<I
 
     public bool Runs(string target) => Running.Contains(target);
 
+    /// <summary>
+    /// The names, labels and host ports of the dependency containers: the fixed pipeline-* ones, unless a test gives
+    /// its own so that the deps targets it runs never meet a developer's (or another test's) containers.
+    /// </summary>
+    public Deps.DepsNaming DepsNaming { get; init; } = Deps.DepsNaming.Default;
+
     public IDockerEngine Docker => _docker ??= connect();
 
     public AwsAccess Aws { get; } = new(settings, Environment.GetEnvironmentVariable);

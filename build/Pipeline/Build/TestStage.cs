@@ -19,7 +19,7 @@ public sealed class TestStage(StageContext context) : IStage
     private static readonly TimeSpan ExitLimit = TimeSpan.FromMinutes(1);
 
     private readonly DepsOptions _options = DepsOptions.From(context.Settings.Values);
-    private readonly DepsPlan _plan = DepsPlan.For(context.Settings, context.RunId);
+    private readonly DepsPlan _plan = DepsPlan.For(context.Settings, context.RunId, context.DepsNaming);
 
     public IEnumerable<string> Describe()
     {

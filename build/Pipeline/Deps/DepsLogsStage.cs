@@ -7,13 +7,13 @@ public sealed class DepsLogsStage(StageContext context) : IStage
 {
     public IEnumerable<string> Describe()
     {
-        var plan = DepsPlan.For(context.Settings, context.RunId);
+        var plan = DepsPlan.For(context.Settings, context.RunId, context.DepsNaming);
         yield return $"follow the logs of {plan.ContainerNames} until Ctrl-C";
     }
 
     public async Task RunAsync(CancellationToken cancellation)
     {
-        var plan = DepsPlan.For(context.Settings, context.RunId);
+        var plan = DepsPlan.For(context.Settings, context.RunId, context.DepsNaming);
         var width = plan.Services.Select(s => s.Alias.Length).DefaultIfEmpty(0).Max();
         var present = new List<DependencyService>();
         foreach (var service in plan.Services)

@@ -9,7 +9,7 @@ public sealed class DepsStatusStage(StageContext context) : IStage
 
     public IEnumerable<string> Describe()
     {
-        var plan = DepsPlan.For(context.Settings, context.RunId);
+        var plan = DepsPlan.For(context.Settings, context.RunId, context.DepsNaming);
         yield return $"inspect {plan.ContainerNames}: state, image, ports, run id";
         foreach (var service in plan.Services) yield return $"ask {service.ContainerName} right now whether it {service.Ready}";
     }
@@ -17,7 +17,7 @@ public sealed class DepsStatusStage(StageContext context) : IStage
     public async Task RunAsync(CancellationToken cancellation)
     {
         var docker = context.Docker;
-        var plan = DepsPlan.For(context.Settings, context.RunId);
+        var plan = DepsPlan.For(context.Settings, context.RunId, context.DepsNaming);
         var readiness = new Readiness(docker);
         foreach (var service in plan.Services)
         {

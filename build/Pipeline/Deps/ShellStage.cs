@@ -9,7 +9,7 @@ namespace Pipeline.Deps;
 /// </summary>
 public sealed class ShellStage(StageContext context) : IStage
 {
-    private readonly DepsPlan _plan = DepsPlan.For(context.Settings, context.RunId);
+    private readonly DepsPlan _plan = DepsPlan.For(context.Settings, context.RunId, context.DepsNaming);
 
     /// <summary>
     /// The docker CLI command, as a value. An interactive TTY over the Engine API means hijacking the HTTP

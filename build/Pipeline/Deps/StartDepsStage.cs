@@ -9,7 +9,7 @@ namespace Pipeline.Deps;
 public sealed class StartDepsStage(StageContext context) : IStage
 {
     private readonly DepsOptions _options = DepsOptions.From(context.Settings.Values);
-    private readonly DepsPlan _plan = DepsPlan.For(context.Settings, context.RunId);
+    private readonly DepsPlan _plan = DepsPlan.For(context.Settings, context.RunId, context.DepsNaming);
 
     public IEnumerable<string> Describe() =>
         _plan.Describe(_options, service => SchemaFile.Locate(context.Settings, service.Schema!.File, service.Alias));

@@ -115,7 +115,7 @@ ensure_host_sshd() {
 # jump host started in inetd mode (-i) inside the namespace; same config, host key and log as its listening sshd.
 jump_listener_args() {
   local dir cfg; dir=$(host_dir "$STAGING_JUMP_HOST"); cfg="$dir/sshd_config"
-  printf '%s\n' "TCP-LISTEN:$(host_ssh_port "$STAGING_JUMP_HOST"),bind=127.0.0.1,reuseaddr,fork" \
+  printf '%s\n' "TCP-LISTEN:$(host_ssh_port "$STAGING_JUMP_HOST"),bind=127.0.0.1,reuseaddr,fork,nodelay" \
     "EXEC:nsenter --net=/run/netns/$STAGING_NETNS /usr/sbin/sshd -i -f $cfg -E $dir/sshd.log"
 }
 

@@ -3,9 +3,10 @@ using Pipeline.Staging;
 namespace Pipeline.Tests.Staging;
 
 /// <summary>
-/// The behavioural partner of <see cref="AppCommandsTests"/>' snapshot of the start command: the command, run on the
-/// sandbox's staging-1, leaves a container whose engine settings are the ones the line names. The rolling deploy
-/// tests only see that the app answers, never its restart policy, log rotation, labels or env file.
+/// The behavioural partners of <see cref="AppCommandsTests"/>' snapshots of the start and pull commands, run on the
+/// sandbox's staging-1: the start leaves a container whose engine settings are the ones the line names (the rolling
+/// deploy tests only see that the app answers, never its restart policy, log rotation, labels or env file), and the
+/// pull without a login asks the registry with no credentials.
 /// </summary>
 public sealed class AppCommandsOnHostTests : IAsyncLifetime
 {
@@ -71,5 +72,21 @@ public sealed class AppCommandsOnHostTests : IAsyncLifetime
 
         var environment = await Host.RunCheckedAsync(RemoteCommand.Of("env", "docker", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", name), Token);
         Assert.Contains("GREETING=hello from the env file", environment.Output.Split('\n'));
+    }
+
+    [Fact]
+    public async Task Without_a_login_the_pull_asks_the_registry_anonymously_and_with_one_it_logs_in_first()
+    {
+        // The partner of AppCommandsTests' "nothing is sent on stdin": with no login the script logs in to nothing
+        // and the sandbox's registry, which wants one, refuses the pull; given the login, the same pull succeeds.
+        var commands = new AppCommands(_settings with { ProxyImage = _settings.Image });
+
+        var anonymous = await Host.RunAsync(commands.LoginAndPull(null), Token);
+        Assert.True(anonymous.ExitCode != 0 && anonymous.Combined.Contains("no basic auth credentials"), anonymous.Combined);
+
+        var password = File.ReadAllText(Path.Combine(Pipeline.Tests.EndToEnd.SandboxAwsCli.SandboxDir, "registry", "password")).Trim();
+        var login = new Pipeline.Docker.RegistryCredentials("127.0.0.1:5000", "pipeline", new Pipeline.Config.Secret(password));
+        var pulled = await Host.RunAsync(commands.LoginAndPull(login), Token);
+        Assert.True(pulled.ExitCode == 0, pulled.Combined);
     }
 }

@@ -20,7 +20,10 @@ public static class AwsCredentialChain
         AWSCredentials credentials;
         try
         {
-            credentials = await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null);
+            // A resolver of our own, not the SDK's process-wide one: that one keeps what it found (or failed to find)
+            // for the process, so a second resolution after the environment or the files changed saw the first.
+            using var resolver = new DefaultAWSCredentialsIdentityResolver();
+            credentials = await resolver.ResolveIdentityAsync(null!, cancellation);
         }
         catch (AmazonClientException e)
         {

@@ -225,7 +225,7 @@ public static class PipelineParameters
     public static readonly ParameterDefinition StagingJump = new(
         "staging-jump", "STAGING_JUMP",
         "Jump host (bastion) the staging hosts are reached through, as [user@]host[:port]; its host key is checked against the same known_hosts",
-        DefaultText: "none: the hosts are reached directly");
+        DefaultText: "in the sandbox, its jump host for its own hosts; else none: the hosts are reached directly");
 
     public static readonly ParameterDefinition StagingKnownHosts = new(
         "staging-known-hosts", "STAGING_KNOWN_HOSTS",

@@ -59,7 +59,9 @@ public sealed record StagingSettings(
 
         var passphrase = values.Get(PipelineParameters.StagingSshKeyPassphrase) is { Length: > 0 } p ? new Secret(p) : null;
         var privateKey = PrivateKey(values, passphrase is not null);
-        var jump = Pick(PipelineParameters.StagingJump, sandbox?.Jump) is { Length: > 0 } j
+        // The sandbox's jump host is how its own hosts are reached; hosts named in STAGING_HOSTS are reached directly
+        // unless STAGING_JUMP says otherwise.
+        var jump = Pick(PipelineParameters.StagingJump, hostSpecs is null ? sandbox?.Jump : null) is { Length: > 0 } j
             ? SshEndpoint.ParseJump(j, values.Get(PipelineParameters.StagingJump) is null ? "sandbox.json's staging.jump" : values[PipelineParameters.StagingJump].Origin)
             : null;
         var knownHosts = Pick(PipelineParameters.StagingKnownHosts, sandbox?.KnownHosts);

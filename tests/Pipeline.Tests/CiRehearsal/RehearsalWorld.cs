@@ -80,6 +80,8 @@ public sealed class RehearsalWorld : IAsyncDisposable
             // The sandbox's task definition names its app container "app", as a team's often does.
             ["ECS_CONTAINER"] = "app",
         };
+        // The sandbox's hosts answer only through its jump host, as hosts on a private subnet behind a bastion.
+        if (sandbox.Jump is { } jump) variables["STAGING_JUMP"] = jump;
         if (withRole) variables["AWS_ROLE_ARN"] = "arn:aws:iam::000000000000:role/pipeline-deploy";
         return variables;
     }

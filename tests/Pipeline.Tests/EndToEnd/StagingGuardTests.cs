@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Pipeline.Staging;
+using Pipeline.Tests.Staging;
 
 namespace Pipeline.Tests.EndToEnd;
 
@@ -93,7 +94,8 @@ public sealed class StagingGuardTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("free", await _staging.LockStateAsync());
         foreach (var host in _staging.Hosts)
         {
-            Assert.Contains($"{host.Name}: every command runs over one SSH connection to {host.User}@{host.Address}:{host.SshPort} (connect timeout", text);
+            // The sandbox's hosts answer only through its jump host (sandbox.json's staging.jump).
+            Assert.Contains($"{host.Name}: every command runs over one SSH connection to {host.User}@{host.Address}:{host.SshPort} via {StagingFixtures.Sandbox().Jump} (connect timeout", text);
             Assert.Contains($"{host.Name}: [start] docker run --detach --name {_staging.Container}-develop-7777777 --network staging --env-file {StagingHostsHelper.AppEnvFile(host)}", text);
             Assert.Contains($"{host.Name}: [switch (between the hooks)] docker exec {_staging.Container}-proxy sh -c", text);
             Assert.Contains($"{host.Name}: before-host (local): ", text);
@@ -134,7 +136,8 @@ public sealed class StagingGuardTests(ITestOutputHelper output) : IAsyncLifetime
             environment["STAGING_KNOWN_HOSTS"] = empty;
             var (exitCode, text) = await BuildScript.RunAsync(["Rollback"], environment);
             Assert.NotEqual(0, exitCode);
-            Assert.Matches($@"Rollback failed: Staging host staging-1 \(root@127\.0\.0\.1:2222\) refused: its host key SHA256:\S+ \(ssh-ed25519\) is not in {System.Text.RegularExpressions.Regex.Escape(empty)}", text);
+            // The sandbox's hosts are reached through staging-1 as the jump host, so staging-1's key is the first refused.
+            Assert.Matches($@"Rollback failed: The jump host root@127\.0\.0\.1:2222 \(--staging-jump / STAGING_JUMP\) refused: its host key SHA256:\S+ \(ssh-ed25519\) is not in {System.Text.RegularExpressions.Regex.Escape(empty)}", text);
             // It never reached the host, so it has no lock to release and says nothing about one.
             Assert.DoesNotContain("deploy lock", text);
         }

@@ -25,10 +25,13 @@ public sealed class StagingSshCredentialsTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>StagingSettings resolved as a run resolves them; off the sandbox unless a sandbox dir is given.</summary>
-    private StagingSettings Resolve(string? json = null, Dictionary<string, string>? cli = null, string? sandboxDir = null, params (string Name, string Value)[] env)
+    private StagingSettings Resolve(string? json = null, Dictionary<string, string>? cli = null, string? sandboxDir = null, params (string Name, string Value)[] env) =>
+        Resolve(json, cli, sandboxDir, hosts: true, env);
+
+    private StagingSettings Resolve(string? json, Dictionary<string, string>? cli, string? sandboxDir, bool hosts, params (string Name, string Value)[] env)
     {
         var all = env.ToList();
-        all.Add(("STAGING_HOSTS", "staging-1=root@staging.example:2222"));
+        if (hosts) all.Add(("STAGING_HOSTS", "staging-1=root@staging.example:2222"));
         if (sandboxDir is null) all.Add(("AWS_ECR_URL", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
         else all.AddRange([("PIPELINE_SANDBOX_DIR", sandboxDir), ("PIPELINE_SANDBOX", "on")]);
         string? Env(string name) => all.FirstOrDefault(v => v.Name == name).Value;
@@ -298,10 +301,13 @@ public sealed class StagingSshCredentialsTests : IDisposable
     }
 
     [Fact]
-    public void In_the_sandbox_a_jump_host_in_sandbox_json_is_used_unless_STAGING_JUMP_names_another()
+    public void In_the_sandbox_its_hosts_are_reached_through_the_jump_host_in_sandbox_json_unless_STAGING_JUMP_names_another()
     {
         var sandbox = SandboxDir("sandbox-jump", "\"jump\": \"root@127.0.0.1:2222\", \"identityFile\": \"/sandbox/id_ed25519\", \"knownHosts\": \"/sandbox/known_hosts\"");
-        Assert.Equal(new SshEndpoint("root", "127.0.0.1", 2222), Resolve(sandboxDir: sandbox).Jump);
+        Assert.Equal(new SshEndpoint("root", "127.0.0.1", 2222), Resolve(null, null, sandbox, hosts: false).Jump);
+        Assert.Equal(new SshEndpoint("deploy", "bastion.example", 22), Resolve(null, null, sandbox, hosts: false, ("STAGING_JUMP", "deploy@bastion.example")).Jump);
+        // Hosts named in STAGING_HOSTS are not the sandbox's: its jump host is not theirs.
+        Assert.Null(Resolve(sandboxDir: sandbox).Jump);
         Assert.Equal(new SshEndpoint("deploy", "bastion.example", 22), Resolve(sandboxDir: sandbox, env: ("STAGING_JUMP", "deploy@bastion.example")).Jump);
     }
 

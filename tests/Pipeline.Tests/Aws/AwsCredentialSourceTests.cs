@@ -97,37 +97,6 @@ public sealed class AwsCredentialSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task AWS_PROFILE_picks_that_profile_from_the_shared_credentials_file_and_its_key_signs_the_calls()
-    {
-        var chosen = new ImmutableCredentials("AKIACHOSEN" + _unique.ToUpperInvariant()[..10], "chosen-secret-" + _unique, null);
-        var profile = "deploy-" + _unique;
-        await File.WriteAllTextAsync(Path.Combine(_directory, "credentials"), $"""
-            [default]
-            aws_access_key_id = AKIADEFAULTNOTTHISONE
-            aws_secret_access_key = default-secret-not-this-one
-
-            [{profile}]
-            aws_access_key_id = {chosen.AccessKey}
-            aws_secret_access_key = {chosen.SecretKey}
-
-            """, Cancellation);
-        _environment.Set("AWS_PROFILE", profile);
-        await using var ecr = new AwsWireDouble(EcrToken);
-
-        var access = Access(new Dictionary<string, string> { ["AWS_ENDPOINT_URL_ECR"] = ecr.Url.ToString() });
-        var token = await access.Ecr.GetAuthorizationTokenAsync(Cancellation);
-
-        Assert.Equal(Convert.ToBase64String("AWS:from-the-double"u8), token.AuthorizationToken);
-        var request = Assert.Single(ecr.Requests);
-        Assert.Equal([chosen.AccessKey, request.Header(SigV4Signer.DateHeader)![..8], Region, "ecr", "aws4_request"], Credential(request));
-        AssertSignedWith(request, ecr.Url, chosen, "ecr");
-        Assert.Null(request.Header(SigV4Signer.TokenHeader));
-        var identity = await access.IdentityAsync(Cancellation);
-        Assert.Equal($"shared profile '{profile}'", identity.Source);
-        Assert.DoesNotContain(chosen.SecretKey, identity.ToString());
-    }
-
-    [Fact]
     public async Task Web_identity_is_exchanged_at_STS_and_the_temporary_credentials_sign_the_calls()
     {
         var oidcToken = "eyJhbGciOiJSUzI1NiJ9.oidc-" + _unique + ".signature";

@@ -171,18 +171,26 @@ public sealed class CiRunnerRehearsalTests : IAsyncLifetime
     private static IEnumerable<string> Requires(YamlMappingNode entry) =>
         GitHubJobRunner.Child(entry, "requires") is YamlSequenceNode requires ? requires.Children.Select(r => ((YamlScalarNode)r).Value!) : [];
 
-    // The app images this rehearsal's commit built (the ones a running container uses stay).
+    // The app images this rehearsal's commit built. A production task of the rehearsal's revision may still be
+    // stopping after the service went back, and holds its image until it has: removal is tried again meanwhile
+    // (bounded), so the image does not outlive the test.
     private async Task RemoveImagesOfAsync(string sha)
     {
-        foreach (var image in await _world.Engine.Images.ListByLabelAsync($"org.opencontainers.image.revision={sha}", default))
+        for (var attempt = 0; attempt < 60; attempt++)
         {
-            try
+            var left = await _world.Engine.Images.ListByLabelAsync($"org.opencontainers.image.revision={sha}", default);
+            if (left.Count == 0) return;
+            foreach (var image in left)
             {
-                await _world.Engine.Images.RemoveAsync(image.Id, force: true, default);
+                try
+                {
+                    await _world.Engine.Images.RemoveAsync(image.Id, force: true, default);
+                }
+                catch (Pipeline.Docker.DockerApiException)
+                {
+                }
             }
-            catch (Pipeline.Docker.DockerApiException)
-            {
-            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }
 }

@@ -94,12 +94,6 @@ main() {
   local t0=$EPOCHREALTIME
   # A bad profile stops us before anything changes (up.json included).
   [[ -z $APP_FILE ]] || load_app_profile "$APP_FILE"
-  # Its apps are kept only if no script changed since (a changed script may provision differently).
-  PREVIOUS_UP_RECORD=""
-  if [[ -f $STATE/up.json ]] && [[ -z $(find "$SANDBOX_DIR" \( -name bin -o -name obj \) -prune -o -newer "$STATE/up.json" -print -quit) ]]; then
-    PREVIOUS_UP_RECORD=$(cat "$STATE/up.json")
-  fi
-  rm -f "$STATE/up.json"
   check_host
   mkdir -p "$STATE"
   # down.sh --purge deletes the state dir only if it carries this marker (never a mistyped $HOME).
@@ -107,6 +101,13 @@ main() {
   # Two up.sh at once (parallel test runs) would race on dockerd, the registry and the builds.
   exec 9>"$STATE/up.lock"
   flock -n 9 || { log "another sandbox/up.sh is running, waiting for it (up to 15 min)"; flock -w 900 9 || die "gave up waiting for $STATE/up.lock"; }
+  # Read under the lock, so an up.sh that ran meanwhile is in it. Its apps are kept only if no script changed
+  # since (a changed script may provision differently).
+  PREVIOUS_UP_RECORD=""
+  if [[ -f $STATE/up.json ]] && [[ -z $(find "$SANDBOX_DIR" \( -name bin -o -name obj \) -prune -o -newer "$STATE/up.json" -print -quit) ]]; then
+    PREVIOUS_UP_RECORD=$(cat "$STATE/up.json")
+  fi
+  rm -f "$STATE/up.json"
 
   ensure_packages
   ensure_engine

@@ -95,8 +95,6 @@ lb_slot_url() { echo "http://127.0.0.1:$(slot_lb_port "$1")"; }
 lb_drained_hosts() { local f; f=$(lb_drained_file "${1:-0}"); [[ -r $f ]] && awk NF "$f"; return 0; }
 # $1 = host, $2 = slot (default 0)
 lb_is_drained() { grep -qx -- "$1" <<<"$(lb_drained_hosts "${2:-0}")"; }
-# The apps recorded on slot $1, for comments and the summary.
-lb_slot_apps() { app_slot_names "$1"; }
 lb_file_generation() { [[ -r $LB_GENERATION ]] && cat "$LB_GENERATION" || echo 0; }
 
 # upstream.conf for a generation and the current drained list. The control server is here too, so
@@ -105,7 +103,7 @@ lb_upstream_conf() {
   local gen="$1" host line slot apps name control=""
   echo "# Written by sandbox/staging/lb.sh or sandbox/up.sh, generation $gen; edits are overwritten."
   for slot in $(app_slots); do
-    apps=$(lb_slot_apps "$slot")
+    apps=$(app_slot_names "$slot")
     echo "# slot $slot${apps:+: $apps}"
     echo "upstream $(lb_upstream_name "$slot") {"
     for host in "${STAGING_HOSTS[@]}"; do
@@ -199,7 +197,7 @@ ensure_lb() {
   exec 8>&-
   local slot drained apps first=1
   for slot in $(app_slots); do
-    drained=$(lb_drained_hosts "$slot" | paste -sd' '); apps=$(lb_slot_apps "$slot")
+    drained=$(lb_drained_hosts "$slot" | paste -sd' '); apps=$(app_slot_names "$slot")
     summary "$( ((first)) && echo lb)" "$( ((first)) && echo "$did ")$(lb_slot_url "$slot") -> $(for h in "${STAGING_HOSTS[@]}"; do printf '%s ' "127.0.0.1:$(host_slot_app_port "$h" "$slot")"; done | sed 's/ $//')${apps:+ ($apps)}${drained:+; drained: $drained}"
     first=0
   done

@@ -20,8 +20,8 @@ public static class AwsCredentialChain
         AWSCredentials credentials;
         try
         {
-            // A resolver of our own, not the SDK's process-wide one: that one keeps what it found (or failed to find)
-            // for the process, so a second resolution after the environment or the files changed saw the first.
+            // A resolver of our own rather than the SDK's process-wide one, whose cache outlives the call; the run
+            // keeps the identity itself (AwsAccess), so this resolves once per run.
             using var resolver = new DefaultAWSCredentialsIdentityResolver();
             credentials = await resolver.ResolveIdentityAsync(null!, cancellation);
         }
